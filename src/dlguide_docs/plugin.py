@@ -1,0 +1,142 @@
+"""The `dlguide-exec` MkDocs plugin: executed examples, vendored assets, tooltips, stamps.
+
+List it after `markdown-exec` in mkdocs.yml: it wraps markdown-exec's Python fence.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sys
+from datetime import date
+from importlib import metadata
+from pathlib import Path
+
+from mkdocs.config import config_options
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+from dlguide_docs.execution import Executor, PageRun
+from dlguide_docs.glossary import write_abbreviations
+from dlguide_docs.vendor import add_vendored
+
+# The most recent build in this process: the test pass reads it instead of re-running.
+LAST_BUILD: Executor | None = None
+
+
+class ExecutedDocsConfig(Config):
+    """Options of the plugin, relative paths resolved against mkdocs.yml's folder."""
+
+    cache = config_options.Type(bool, default=True)
+    cache_dir = config_options.Type(str, default=".cache/executed")
+    record = config_options.Type(str, default="build/execution-record.json")
+    snippets_base = config_options.Type(str, default=".")
+    dependencies = config_options.ListOfItems(config_options.Type(str), default=[])
+    node_modules = config_options.Type(str, default="node_modules")
+    glossary = config_options.Type(str, default="glossary/index.md")
+    abbreviations = config_options.Type(str, default=".cache/generated/abbreviations.md")
+
+
+class ExecutedDocsPlugin(BasePlugin[ExecutedDocsConfig]):
+    """Executes each page's examples once, caches and records them, and stamps the page."""
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Wrap markdown-exec's Python fence and generate the glossary tooltips."""
+        global LAST_BUILD
+        self.root = Path(config.config_file_path).parent
+        dependencies = [
+            path for pattern in self.config.dependencies for path in sorted(self.root.glob(pattern))
+        ]
+        dependencies.extend(sorted(Path(__file__).parent.glob("*.py")))
+        self.executor = Executor(
+            snippets_base=self.root / self.config.snippets_base,
+            dependencies=dependencies,
+            cache_dir=self.root / self.config.cache_dir if self.config.cache else None,
+        )
+        LAST_BUILD = self.executor
+        fences = config.mdx_configs.get("pymdownx.superfences", {}).get("custom_fences", [])
+        wrapped = 0
+        for fence in fences:
+            if fence.get("name") in {"python", "py"} and "markdown_exec" in fence["format"].__module__:
+                fence["format"] = self.executor.wrap(fence["format"])
+                wrapped += 1
+        if not wrapped:
+            raise PluginError("dlguide-exec must be listed after markdown-exec in plugins")
+        write_abbreviations(
+            Path(config.docs_dir) / self.config.glossary, self.root / self.config.abbreviations
+        )
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        """Add the pinned KaTeX and Mermaid files so that nothing loads from a CDN."""
+        return add_vendored(files, config, self.root / self.config.node_modules)
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Start executing a page (or find it in the cache)."""
+        self.executor.start_page(page.file.src_uri, markdown)
+        return markdown
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Stamp a page that ran examples with its versions and measured run time."""
+        run = self.executor.end_page()
+        if run is None or not run.blocks:
+            return html
+        stamp = _stamp(run)
+        head, separator, rest = html.partition("</h1>")
+        return head + separator + stamp + rest if separator else stamp + html
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Write what this build executed, for the test pass and the benchmark."""
+        record = self.executor.record()
+        record["environment"] = _environment()
+        path = self.root / self.config.record
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(record, indent=1), encoding="utf-8")
+
+
+def _version(*distributions: str) -> str:
+    for name in distributions:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return "not installed"
+
+
+def _environment() -> dict[str, str | int | None]:
+    return {
+        "tensorflow": _version("tensorflow-cpu", "tensorflow"),
+        "keras": _version("keras"),
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "date": date.today().isoformat(),
+        "platform": sys.platform,
+    }
+
+
+def _stamp(run: PageRun) -> str:
+    env = _environment()
+    count = len(run.blocks)
+    when = "when they were last executed" if any(b.cached for b in run.blocks) else (
+        f"when this page was built on {env['date']}"
+    )
+    return (
+        '<p class="dlguide-verified" data-examples="{count}" data-seconds="{seconds:.2f}">'
+        "Verified with TensorFlow {tf} and Keras {keras} on Python {python}: "
+        "the {count} example{plural} on this page ran in {seconds:.1f}&nbsp;s on a "
+        "{cpus}-core CPU {when}.</p>"
+    ).format(
+        count=count,
+        plural="" if count == 1 else "s",
+        seconds=run.seconds,
+        tf=env["tensorflow"],
+        keras=env["keras"],
+        python=env["python"],
+        cpus=env["cpus"],
+        when=when,
+    )

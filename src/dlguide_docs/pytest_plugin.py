@@ -1,0 +1,195 @@
+"""pytest support for the docs pass: one strict build, every fence accounted for.
+
+- `site_build` (session fixture) runs `mkdocs build --strict` in this process with the
+  execution cache off, so every example on the site runs exactly once in the pass, and
+  TensorFlow is imported once per worker.
+- pytest-markdown-docs collects the Python fences of docs/, README.md and the docstrings
+  of src/dlguide, through a parser that sees fences nested in admonitions and tabs. A
+  fence the build executes (`exec="on"`) becomes a test of the build's record for it
+  instead of being run again; a `.notest` fence is deselected (the coverage check makes
+  sure it states a reason); any other fence is executed, with snippet includes expanded.
+- Everything that depends on the build runs in one xdist group, in the worker that built.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from markdown_it import MarkdownIt
+from pytest_markdown_docs._runners import DefaultRunner, register_runner
+from pytest_markdown_docs.plugin import (
+    MarkdownDocstringCodeModule,
+    MarkdownInlinePythonItem,
+    MarkdownTextFile,
+)
+
+from dlguide_docs.fences import Fence, dedent_containers, expand_includes, find_fences
+
+DOCS_GROUP = "docs"
+ROOT = Path(__file__).resolve().parents[2]
+
+# Sources of the plain fences executed in this pass, by source file, for the coverage check.
+EXECUTED_FENCES: dict[Path, list[str]] = defaultdict(list)
+# (file, opening line) -> position among that file's built fences.
+_BUILT_POSITION: dict[tuple[Path, int], int] = {}
+
+
+@dataclass
+class SiteBuild:
+    """The strict build this pass made, and what it executed."""
+
+    site_dir: Path
+    record: dict[str, Any]
+    executor: Any
+    seconds: float
+    warnings: list[str] = field(default_factory=list)
+
+    def namespace(self, page: str, session: str) -> dict[str, Any]:
+        """Return the globals a page's session ended with."""
+        return self.executor.namespace(page, session)
+
+
+class _ContainerAwareMarkdownIt(MarkdownIt):
+    """CommonMark, after lifting admonition and tab bodies out of their indentation."""
+
+    def parse(self, src: str, env: Any = None) -> Any:
+        return super().parse(dedent_containers(src), env)
+
+
+@pytest.hookimpl
+def pytest_markdown_docs_markdown_it() -> MarkdownIt:
+    """Let pytest-markdown-docs see fences nested in admonitions and content tabs."""
+    return _ContainerAwareMarkdownIt("commonmark")
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    """Collect page fences, README fences and docstring fences of the teaching package."""
+    relative = file_path.relative_to(parent.config.rootpath)
+    if file_path.suffix == ".md" and (relative.parts[0] == "docs" or relative == Path("README.md")):
+        return MarkdownTextFile.from_parent(parent, path=file_path)
+    if file_path.suffix == ".py" and relative.parts[:2] == ("src", "dlguide"):
+        return MarkdownDocstringCodeModule.from_parent(parent, path=file_path)
+    return None
+
+
+def _fences_by_line(path: Path, cache: dict[Path, dict[int, Fence]]) -> dict[int, Fence]:
+    if path not in cache:
+        fences = find_fences(path.read_text(encoding="utf-8")) if path.suffix == ".md" else []
+        cache[path] = {fence.line: fence for fence in fences}
+        built = [fence for fence in fences if fence.is_python and fence.built]
+        for position, fence in enumerate(built):
+            _BUILT_POSITION[(path, fence.line)] = position
+    return cache[path]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Route each fence to the build record or the runner; group what needs the build."""
+    fence_cache: dict[Path, dict[int, Fence]] = {}
+    kept, deselected, last = [], [], []
+    for item in items:
+        if isinstance(item, MarkdownInlinePythonItem):
+            item.add_marker(pytest.mark.xdist_group(DOCS_GROUP))
+            fence = _fences_by_line(item.path, fence_cache).get(item.start_line)
+            if fence is not None and fence.not_to_run:
+                deselected.append(item)
+                continue
+            if fence is not None and fence.built:
+                item.runner_name = "built"
+                item.add_marker(pytest.mark.usefixtures("site_build"))
+        elif item.get_closest_marker("build") is not None:
+            item.add_marker(pytest.mark.xdist_group(DOCS_GROUP))
+            if item.get_closest_marker("after_examples") is not None:
+                last.append(item)
+                continue
+        kept.append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+    items[:] = kept + last
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Declare the markers this plugin gives meaning to."""
+    config.addinivalue_line("markers", "build: needs the executed strict build of the site")
+    config.addinivalue_line(
+        "markers", "after_examples: runs after every example of the pass (coverage checks)"
+    )
+
+
+@register_runner(default=True)
+class ExpandingRunner(DefaultRunner):
+    """Runs a plain fence as the page shows it: snippet includes expanded first."""
+
+    def runtest(self, test: Any, args: dict[str, Any], **kwargs: Any) -> None:
+        source = expand_includes(test.source, ROOT)
+        expanded = type(test)(**{**test.__dict__, "source": source})
+        super().runtest(expanded, args, **kwargs)
+        EXECUTED_FENCES[Path(test.source_path)].append(source)
+
+
+@register_runner()
+class built(DefaultRunner):  # noqa: N801 - the name is the fence option `runner:built`
+    """Checks the build's record of a fence it executed, instead of executing it again."""
+
+    def runtest(self, test: Any, args: dict[str, Any], **kwargs: Any) -> None:
+        site: SiteBuild = args["site_build"]
+        path = Path(test.source_path)
+        page = path.relative_to(ROOT / "docs").as_posix()
+        position = _BUILT_POSITION[(path, test.start_line)]
+        blocks = site.record["pages"].get(page, {}).get("blocks", [])
+        assert position < len(blocks), (
+            f"{page}: the build executed {len(blocks)} blocks, "
+            f"but the fence at line {test.start_line} is number {position + 1}"
+        )
+        block = blocks[position]
+        assert block["ok"], f"{page}: block {position + 1} failed in the build"
+        assert not block["cached"], f"{page}: block {position + 1} came from a cache"
+        assert block["seconds"] > 0, f"{page}: block {position + 1} did not run"
+
+
+@pytest.fixture(scope="session")
+def site_build() -> SiteBuild:
+    """Run the strict build once in this worker, executing every example without a cache."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort
+
+    from dlguide_docs import plugin
+
+    os.environ["DLGUIDE_EXEC_CACHE"] = "false"
+    caught = _Collector()
+    logging.getLogger("mkdocs").addHandler(caught)
+    start = time.perf_counter()
+    try:
+        config = load_config(str(ROOT / "mkdocs.yml"), strict=True)
+        build(config)
+    except Abort as error:
+        pytest.fail(f"strict build failed: {error}\n" + "\n".join(caught.messages), pytrace=False)
+    finally:
+        logging.getLogger("mkdocs").removeHandler(caught)
+    seconds = time.perf_counter() - start
+    record_path = ROOT / config.plugins["dlguide-exec"].config.record
+    import json
+
+    return SiteBuild(
+        site_dir=Path(config.site_dir),
+        record=json.loads(record_path.read_text(encoding="utf-8")),
+        executor=plugin.LAST_BUILD,
+        seconds=seconds,
+        warnings=caught.messages,
+    )
+
+
+class _Collector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(f"{record.levelname}: {record.getMessage()}")

@@ -1,0 +1,120 @@
+"""The executed-output cache is invalidated by any change to what a page's output depends on.
+
+Builds a tiny site with the same plugin, then changes, one at a time, the page, a snippet
+it includes and a library module its code imports, and checks the next build re-executes
+and shows the new output, while an unchanged rebuild is served from the cache.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+from dlguide_docs import plugin
+from dlguide_docs.pytest_plugin import ROOT
+
+PAGE = """\
+# Tiny
+
+```python exec="on" session="tiny" result="text"
+--8<-- "snippets/tiny.py:show"
+```
+"""
+
+
+@pytest.fixture
+def tiny_site(tmp_path: Path) -> Path:
+    (tmp_path / "docs" / "glossary").mkdir(parents=True)
+    (tmp_path / "snippets").mkdir()
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "docs" / "index.md").write_text(PAGE)
+    (tmp_path / "docs" / "glossary" / "index.md").write_text(
+        "# Glossary\n\n### Tiny {#tiny}\n\nTiny is a test term. It has two sentences.\n"
+    )
+    (tmp_path / "lib" / "tinylib.py").write_text("VALUE = 'first value'\n")
+    (tmp_path / "snippets" / "tiny.py").write_text(textwrap.dedent(f"""\
+        # --8<-- [start:show]
+        import runpy
+        library = runpy.run_path({str(tmp_path / "lib" / "tinylib.py")!r})
+        print("library says", library["VALUE"])
+        # --8<-- [end:show]
+        """))
+    (tmp_path / "mkdocs.yml").write_text(textwrap.dedent(f"""\
+        site_name: Tiny
+        theme: mkdocs
+        nav: [index.md, glossary/index.md]
+        markdown_extensions:
+          - abbr
+          - pymdownx.snippets:
+              base_path: [{str(tmp_path)!r}]
+              check_paths: true
+              auto_append: [{str(tmp_path / ".cache/generated/abbreviations.md")!r}]
+          - pymdownx.superfences
+        plugins:
+          - markdown-exec
+          - dlguide-exec:
+              cache: true
+              dependencies: ["lib/**/*.py"]
+              node_modules: {str(ROOT / "node_modules")!r}
+        """))
+    return tmp_path
+
+
+def _build(site: Path) -> tuple[str, bool]:
+    """Build the tiny site; return the page's executed output and whether it was cached."""
+    config = load_config(str(site / "mkdocs.yml"), strict=True)
+    build(config)
+    blocks = plugin.LAST_BUILD.pages["index.md"].blocks
+    html = (site / "site" / "index.html").read_text(encoding="utf-8")
+    output = BeautifulSoup(html, "html.parser").select("code")[-1].get_text().strip()
+    return output, blocks[0].cached
+
+
+def test_unchanged_page_is_served_from_the_cache(tiny_site):
+    assert _build(tiny_site) == ("library says first value", False)
+    assert _build(tiny_site) == ("library says first value", True)
+
+
+def test_library_change_invalidates_the_page(tiny_site):
+    _build(tiny_site)
+    (tiny_site / "lib" / "tinylib.py").write_text("VALUE = 'second value'\n")
+    assert _build(tiny_site) == ("library says second value", False)
+
+
+def test_snippet_change_invalidates_the_page(tiny_site):
+    _build(tiny_site)
+    snippet = tiny_site / "snippets" / "tiny.py"
+    snippet.write_text(snippet.read_text().replace('"library says"', '"the library says"'))
+    assert _build(tiny_site) == ("the library says first value", False)
+
+
+def test_page_change_invalidates_the_page(tiny_site):
+    _build(tiny_site)
+    page = tiny_site / "docs" / "index.md"
+    page.write_text(PAGE.replace('session="tiny"', 'session="tiny2"'))
+    assert _build(tiny_site) == ("library says first value", False)
+
+
+def test_pipeline_change_invalidates_the_page(tiny_site, monkeypatch):
+    _build(tiny_site)
+    # The plugin's own sources are a dependency: simulate an edit to one of them.
+    from dlguide_docs import execution
+
+    original = execution.digest_files
+    monkeypatch.setattr(
+        execution, "digest_files", lambda paths: original(paths) + "-pipeline-edited"
+    )
+    assert _build(tiny_site) == ("library says first value", False)
+
+
+def test_tooltips_are_generated_from_the_glossary(tiny_site):
+    _build(tiny_site)
+    generated = (tiny_site / ".cache" / "generated" / "abbreviations.md").read_text()
+    assert generated == "*[Tiny]: Tiny is a test term.\n"
+    html = (tiny_site / "site" / "index.html").read_text(encoding="utf-8")
+    assert '<abbr title="Tiny is a test term.">Tiny</abbr>' in html
