@@ -12,6 +12,20 @@ def _check_int(name: str, value: object, minimum: int) -> int:
     return int(value)
 
 
+def _check_real(name: str, value: object, allow_zero: bool) -> float:
+    """Return `value` as a float, or raise ValueError naming the argument."""
+    bound = ">= 0" if allow_zero else "> 0"
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float | np.integer | np.floating)
+        or not math.isfinite(value)
+        or value < 0
+        or (value == 0 and not allow_zero)
+    ):
+        raise ValueError(f"{name} must be a finite number {bound}, got {value!r}")
+    return float(value)
+
+
 def make_spirals(
     num_samples: int = 1000, noise: float = 0.05, turns: float = 1.0, seed: int = 0
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -40,10 +54,8 @@ def make_spirals(
     num_samples = _check_int("num_samples", num_samples, 2)
     if num_samples % 2:
         raise ValueError(f"num_samples must be even (half per class), got {num_samples}")
-    if not math.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
-    if not math.isfinite(turns) or turns <= 0:
-        raise ValueError(f"turns must be a finite number > 0, got {turns!r}")
+    noise = _check_real("noise", noise, allow_zero=True)
+    turns = _check_real("turns", turns, allow_zero=False)
     seed = _check_int("seed", seed, 0)
 
     rng = np.random.default_rng(seed)
@@ -91,7 +103,11 @@ def train_test_split(
         )
     if len(features) < 2:
         raise ValueError(f"features must have at least 2 rows to split, got {len(features)}")
-    if not 0.0 < test_fraction < 1.0:
+    if (
+        isinstance(test_fraction, bool)
+        or not isinstance(test_fraction, int | float | np.floating)
+        or not 0.0 < test_fraction < 1.0
+    ):
         raise ValueError(f"test_fraction must be strictly between 0 and 1, got {test_fraction!r}")
     seed = _check_int("seed", seed, 0)
 

@@ -86,8 +86,11 @@ def gradient_ratio(norms: dict[str, float]) -> float:
 
     The output layer (the last entry) is left out: its kernel has one column per output
     unit rather than one per hidden unit, so its norm is not on the same scale. A ratio
-    far below 1 means the gradient shrinks on its way back to the first layer (vanishing);
-    far above 1, that it grows (exploding).
+    orders of magnitude below 1 means the gradient shrinks on its way back to the first
+    layer (vanishing); orders of magnitude above 1, that it grows (exploding). A kernel's
+    gradient is its layer's input times the error flowing back into it, so a first layer
+    fed a few small input features rather than `width` hidden units gets a ratio somewhat
+    below 1 even when nothing vanishes.
 
     Args:
         norms: Gradient norms ordered first layer to last, the output layer last, as

@@ -1,0 +1,44 @@
+import matplotlib.pyplot as plt
+import pytest
+
+from dlguide.plots import figure_to_svg, plot_gradient_norms
+
+NORMS = {
+    "sigmoid": {"dense_1": 1e-7, "dense_2": 1e-4, "output": 0.5},
+    "ReLU": {"dense_1": 0.2, "dense_2": 0.4, "output": 1.0},
+}
+
+
+def test_plot_has_one_line_per_model_on_a_log_scale_with_labels():
+    figure = plot_gradient_norms(NORMS)
+    (axes,) = figure.axes
+    assert axes.get_yscale() == "log"
+    assert [line.get_label() for line in axes.get_lines()] == ["sigmoid", "ReLU"]
+    assert list(axes.get_lines()[0].get_xdata()) == [1, 2, 3]
+    assert list(axes.get_lines()[0].get_ydata()) == [1e-7, 1e-4, 0.5]
+    assert axes.get_xlabel() and axes.get_ylabel()
+    assert [text.get_text() for text in axes.get_legend().get_texts()] == ["sigmoid", "ReLU"]
+    plt.close(figure)
+
+
+def test_svg_is_inline_markup_reproducible_and_closes_the_figure():
+    before = set(plt.get_fignums())
+    svg = figure_to_svg(plot_gradient_norms(NORMS))
+    assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>")
+    assert "sigmoid" in svg  # text kept as text, not paths
+    assert set(plt.get_fignums()) == before
+    assert figure_to_svg(plot_gradient_norms(NORMS)) == svg
+
+
+@pytest.mark.parametrize(
+    "norms_by_model", [{}, {"empty": {}}, {"zero": {"dense_1": 0.0, "output": 1.0}}]
+)
+def test_plot_rejects_empty_or_non_positive_norms(norms_by_model):
+    with pytest.raises(ValueError, match=r"^norms_by_model"):
+        plot_gradient_norms(norms_by_model)
+    plt.close("all")
+
+
+def test_svg_rejects_what_is_not_a_figure():
+    with pytest.raises(ValueError, match=r"^figure must be a matplotlib Figure"):
+        figure_to_svg("not a figure")
