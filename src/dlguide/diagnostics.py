@@ -2,6 +2,7 @@
 
 import keras
 import numpy as np
+from numpy.typing import ArrayLike
 import tensorflow as tf
 
 # Loss names the diagnostics accept, mapped to Keras loss classes. The classes (unlike the
@@ -14,7 +15,7 @@ LOSSES = {
 }
 
 
-def _check_batch(model: keras.Model, x, y) -> tuple[np.ndarray, np.ndarray]:
+def _check_batch(model: keras.Model, x: ArrayLike, y: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """Return `x` and `y` as arrays after checking they fit `model`, or raise ValueError."""
     x = np.asarray(x, dtype=np.float32)
     y = np.asarray(y)
@@ -37,7 +38,7 @@ def _check_batch(model: keras.Model, x, y) -> tuple[np.ndarray, np.ndarray]:
 
 
 def kernel_gradient_norms(
-    model: keras.Model, x, y, loss: str = "binary_crossentropy"
+    model: keras.Model, x: ArrayLike, y: ArrayLike, loss: str = "binary_crossentropy"
 ) -> dict[str, float]:
     """Compute the L2 (Frobenius) norm of the loss gradient for every Dense kernel of a model.
 

@@ -1,6 +1,8 @@
 """Figures for the pages, drawn with matplotlib's file-only Agg backend and inlined as SVG."""
 
+import html
 import io
+import math
 
 import matplotlib
 
@@ -52,21 +54,59 @@ def plot_gradient_norms(norms_by_model: dict[str, dict[str, float]]) -> Figure:
     return figure
 
 
-def figure_to_svg(figure: Figure) -> str:
-    """Render a figure as an inline SVG string and close it.
+def plot_loss_curves(losses_by_run: dict[str, list[float]]) -> Figure:
+    """Plot the loss of every training step for several runs, on a log scale.
+
+    Non-finite losses (a run that diverged to NaN or infinity) are left out of the
+    line, so the curve stops where the run broke.
+
+    Args:
+        losses_by_run: Run label -> loss of each step, in order.
+
+    Returns:
+        A matplotlib Figure with one line per run, the step on x and the loss on a
+        log-scale y.
+
+    Raises:
+        ValueError: If `losses_by_run` is empty or a run has no positive finite loss.
+    """
+    if not losses_by_run:
+        raise ValueError("losses_by_run must map at least one run label to its losses")
+    figure, axes = plt.subplots(figsize=(6.4, 3.2), layout="constrained")
+    for label, losses in losses_by_run.items():
+        steps = [step for step, loss in enumerate(losses, 1) if math.isfinite(loss) and loss > 0]
+        if not steps:
+            raise ValueError(
+                f"losses_by_run[{label!r}] must hold at least one positive finite loss"
+            )
+        axes.plot(steps, [losses[step - 1] for step in steps], label=label)
+    axes.set_yscale("log")
+    axes.set_xlabel("training step")
+    axes.set_ylabel("training loss")
+    axes.grid(True, which="major", alpha=0.3)
+    axes.legend(fontsize="small")
+    return figure
+
+
+def figure_to_svg(figure: Figure, alt: str) -> str:
+    """Render a figure as an inline, accessible SVG string and close it.
 
     Args:
         figure: The matplotlib Figure to render; it is closed afterwards to free memory.
+        alt: A text alternative saying what the figure shows, for screen readers (it
+            becomes the SVG's `<title>` and `aria-label`).
 
     Returns:
         The SVG markup, starting at `<svg` (the XML prolog is dropped, so the string can
         be placed directly into an HTML page).
 
     Raises:
-        ValueError: If `figure` is not a matplotlib Figure.
+        ValueError: If `figure` is not a matplotlib Figure or `alt` is blank.
     """
     if not isinstance(figure, Figure):
         raise ValueError(f"figure must be a matplotlib Figure, got {type(figure).__name__}")
+    if not isinstance(alt, str) or not alt.strip():
+        raise ValueError(f"alt must be a non-empty description of the figure, got {alt!r}")
     buffer = io.StringIO()
     try:
         with matplotlib.rc_context(_SVG_SETTINGS):
@@ -74,4 +114,9 @@ def figure_to_svg(figure: Figure) -> str:
     finally:
         plt.close(figure)
     markup = buffer.getvalue()
-    return markup[markup.index("<svg") :]
+    markup = markup[markup.index("<svg") :]
+    label = html.escape(alt.strip(), quote=True)
+    opening_end = markup.index(">") + 1
+    # role="img" makes assistive technology read the label instead of every text node.
+    opening = markup[:opening_end - 1] + f' role="img" aria-label="{label}">'
+    return f"{opening}<title>{label}</title>{markup[opening_end:]}"

@@ -10,6 +10,7 @@ import math
 
 import keras
 import numpy as np
+from numpy.typing import ArrayLike
 import tensorflow as tf
 
 from dlguide.diagnostics import LOSSES
@@ -24,8 +25,8 @@ def _check_positive_int(name: str, value: object) -> int:
 
 def train_model(
     model: keras.Model,
-    x,
-    y,
+    x: ArrayLike,
+    y: ArrayLike,
     optimizer: keras.optimizers.Optimizer,
     epochs: int = 10,
     batch_size: int = 64,
@@ -103,7 +104,7 @@ def train_model(
     return history
 
 
-def accuracy(model: keras.Model, x, y) -> float:
+def accuracy(model: keras.Model, x: ArrayLike, y: ArrayLike) -> float:
     """Return the share of samples the model classifies correctly, in inference mode.
 
     A one-unit output is read as the probability of class 1 (threshold 0.5); a wider

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import time
@@ -39,6 +40,8 @@ ROOT = Path(__file__).resolve().parents[2]
 EXECUTED_FENCES: dict[Path, list[str]] = defaultdict(list)
 # (file, opening line) -> position among that file's built fences.
 _BUILT_POSITION: dict[tuple[Path, int], int] = {}
+# The build this worker made; set by the `site_build` fixture.
+_BUILD: list[SiteBuild] = []
 
 
 @dataclass
@@ -89,6 +92,7 @@ def _fences_by_line(path: Path, cache: dict[Path, dict[int, Fence]]) -> dict[int
     return cache[path]
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist turns xdist_group markers into node ids
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Route each fence to the build record or the runner; group what needs the build."""
     fence_cache: dict[Path, dict[int, Fence]] = {}
@@ -114,6 +118,27 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items[:] = kept + last
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Fail loudly if pytest-xdist did not group the docs items onto one worker.
+
+    Two workers would each run the whole build: twice the time, and two builds writing
+    the same site/ folder at once.
+    """
+    if not session.config.getoption("loadgroup", default=False):
+        return
+    ungrouped = [
+        item.nodeid
+        for item in session.items
+        if item.get_closest_marker("xdist_group") is not None and "@" not in item.nodeid
+    ]
+    if ungrouped:
+        raise pytest.UsageError(
+            f"pytest-xdist's loadgroup left {len(ungrouped)} grouped items ungrouped "
+            f"(first: {ungrouped[0]}); this pytest and pytest-xdist do not work together"
+        )
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Declare the markers this plugin gives meaning to."""
     config.addinivalue_line("markers", "build: needs the executed strict build of the site")
@@ -127,6 +152,7 @@ class ExpandingRunner(DefaultRunner):
     """Runs a plain fence as the page shows it: snippet includes expanded first."""
 
     def runtest(self, test: Any, args: dict[str, Any], **kwargs: Any) -> None:
+        """Execute the fence with its includes expanded, and remember what ran."""
         source = expand_includes(test.source, ROOT)
         expanded = type(test)(**{**test.__dict__, "source": source})
         super().runtest(expanded, args, **kwargs)
@@ -138,7 +164,8 @@ class built(DefaultRunner):  # noqa: N801 - the name is the fence option `runner
     """Checks the build's record of a fence it executed, instead of executing it again."""
 
     def runtest(self, test: Any, args: dict[str, Any], **kwargs: Any) -> None:
-        site: SiteBuild = args["site_build"]
+        """Assert that the build ran this fence, without error, in this pass."""
+        (site,) = _BUILD  # the item's usefixtures("site_build") made the build first
         path = Path(test.source_path)
         page = path.relative_to(ROOT / "docs").as_posix()
         position = _BUILT_POSITION[(path, test.start_line)]
@@ -175,15 +202,16 @@ def site_build() -> SiteBuild:
         logging.getLogger("mkdocs").removeHandler(caught)
     seconds = time.perf_counter() - start
     record_path = ROOT / config.plugins["dlguide-exec"].config.record
-    import json
-
-    return SiteBuild(
-        site_dir=Path(config.site_dir),
-        record=json.loads(record_path.read_text(encoding="utf-8")),
-        executor=plugin.LAST_BUILD,
-        seconds=seconds,
-        warnings=caught.messages,
+    _BUILD.append(
+        SiteBuild(
+            site_dir=Path(config.site_dir),
+            record=json.loads(record_path.read_text(encoding="utf-8")),
+            executor=plugin.LAST_BUILD,
+            seconds=seconds,
+            warnings=caught.messages,
+        )
     )
+    return _BUILD[0]
 
 
 class _Collector(logging.Handler):

@@ -1,7 +1,7 @@
 import matplotlib.pyplot as plt
 import pytest
 
-from dlguide.plots import figure_to_svg, plot_gradient_norms
+from dlguide.plots import figure_to_svg, plot_gradient_norms, plot_loss_curves
 
 NORMS = {
     "sigmoid": {"dense_1": 1e-7, "dense_2": 1e-4, "output": 0.5},
@@ -23,11 +23,11 @@ def test_plot_has_one_line_per_model_on_a_log_scale_with_labels():
 
 def test_svg_is_inline_markup_reproducible_and_closes_the_figure():
     before = set(plt.get_fignums())
-    svg = figure_to_svg(plot_gradient_norms(NORMS))
+    svg = figure_to_svg(plot_gradient_norms(NORMS), alt="norms")
     assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>")
     assert "sigmoid" in svg  # text kept as text, not paths
     assert set(plt.get_fignums()) == before
-    assert figure_to_svg(plot_gradient_norms(NORMS)) == svg
+    assert figure_to_svg(plot_gradient_norms(NORMS), alt="norms") == svg
 
 
 @pytest.mark.parametrize(
@@ -41,4 +41,34 @@ def test_plot_rejects_empty_or_non_positive_norms(norms_by_model):
 
 def test_svg_rejects_what_is_not_a_figure():
     with pytest.raises(ValueError, match=r"^figure must be a matplotlib Figure"):
-        figure_to_svg("not a figure")
+        figure_to_svg("not a figure", alt="x")
+
+
+def test_svg_carries_its_text_alternative():
+    svg = figure_to_svg(plot_gradient_norms(NORMS), alt='Norms "by" layer')
+    assert svg.startswith('<svg') and 'role="img"' in svg.split(">", 1)[0]
+    assert 'aria-label="Norms &quot;by&quot; layer"' in svg
+    assert "<title>Norms &quot;by&quot; layer</title>" in svg
+
+
+@pytest.mark.parametrize("alt", ["", "   ", None])
+def test_svg_requires_a_text_alternative(alt):
+    with pytest.raises(ValueError, match=r"^alt must be"):
+        figure_to_svg(plot_gradient_norms(NORMS), alt=alt)
+    plt.close("all")
+
+
+def test_loss_curves_skip_non_finite_steps():
+    figure = plot_loss_curves({"diverged": [1.0, 10.0, float("nan")], "fine": [1.0, 0.5, 0.25]})
+    (axes,) = figure.axes
+    assert axes.get_yscale() == "log"
+    assert list(axes.get_lines()[0].get_xdata()) == [1, 2]
+    assert list(axes.get_lines()[1].get_ydata()) == [1.0, 0.5, 0.25]
+    plt.close(figure)
+
+
+@pytest.mark.parametrize("losses_by_run", [{}, {"nan": [float("nan")]}, {"empty": []}])
+def test_loss_curves_reject_runs_with_nothing_to_draw(losses_by_run):
+    with pytest.raises(ValueError, match=r"^losses_by_run"):
+        plot_loss_curves(losses_by_run)
+    plt.close("all")

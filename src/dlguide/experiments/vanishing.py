@@ -7,6 +7,7 @@ a few hundred steps, and networks of 11 hidden layers of 64 units, like the seed
 """
 
 import math
+from collections.abc import Sequence
 
 import keras
 import numpy as np
@@ -64,7 +65,11 @@ def _check_positive(name: str, value: object, integer: bool = False) -> None:
         )
 
 
-def gradient_flow_table(seeds=(0, 1, 2), configurations=None, num_samples: int = 256) -> dict:
+def gradient_flow_table(
+    seeds: Sequence[int] = (0, 1, 2),
+    configurations: Sequence[str] | None = None,
+    num_samples: int = 256,
+) -> dict:
     """Measure each configuration's per-layer kernel gradient norms at initialization.
 
     Every network sees the same batch (spirals drawn with seed 0); the seed changes only
@@ -106,7 +111,7 @@ def _spiral_split(seed: int, num_samples: int):
 
 
 def training_comparison(
-    seeds=(0, 1, 2),
+    seeds: Sequence[int] = (0, 1, 2),
     epochs: int = 10,
     num_samples: int = 1024,
     learning_rate: float = 3e-3,
