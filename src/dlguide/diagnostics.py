@@ -2,8 +2,8 @@
 
 import keras
 import numpy as np
-from numpy.typing import ArrayLike
 import tensorflow as tf
+from numpy.typing import ArrayLike
 
 # Loss names the diagnostics accept, mapped to Keras loss classes. The classes (unlike the
 # bare functions) reconcile a (batch,) label vector with a (batch, 1) prediction.

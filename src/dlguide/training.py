@@ -10,8 +10,8 @@ import math
 
 import keras
 import numpy as np
-from numpy.typing import ArrayLike
 import tensorflow as tf
+from numpy.typing import ArrayLike
 
 from dlguide.diagnostics import LOSSES
 

@@ -19,13 +19,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from markupsafe import Markup
-
-from dlguide_docs.fences import included_targets
-
 # markdown-exec keeps session globals in a module-level dict; we namespace sessions per
 # page and clear a page's sessions before it runs, so a rebuild never sees stale state.
 from markdown_exec._internal.formatters import python as _markdown_exec_python
+from markupsafe import Markup
+
+from dlguide_docs.fences import included_targets
 
 log = logging.getLogger("mkdocs.plugins.dlguide_exec")
 
@@ -147,9 +146,9 @@ class Executor:
             page: The page's path under docs/.
             markdown: The page's Markdown source.
         """
-        prefix = f"{page}::"
-        for name in [name for name in _markdown_exec_python._sessions_globals if name.startswith(prefix)]:
-            del _markdown_exec_python._sessions_globals[name]
+        sessions = _markdown_exec_python._sessions_globals
+        for name in [name for name in sessions if name.startswith(f"{page}::")]:
+            del sessions[name]
         run = PageRun(page=page, key=self.page_key(page, markdown))
         cache_file = self._cache_file(run)
         if cache_file is not None and cache_file.is_file():
@@ -208,7 +207,8 @@ class Executor:
             with errors:
                 html = formatter(source, language, css_class, options, md, **kwargs)
             seconds = time.perf_counter() - start
-            run.blocks.append(BlockRun(run.page, index, session, source, seconds, not errors.caught))
+            ok = not errors.caught
+            run.blocks.append(BlockRun(run.page, index, session, source, seconds, ok))
             run.html.append(str(html))
             return html
 

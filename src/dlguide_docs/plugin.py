@@ -62,7 +62,8 @@ class ExecutedDocsPlugin(BasePlugin[ExecutedDocsConfig]):
         fences = config.mdx_configs.get("pymdownx.superfences", {}).get("custom_fences", [])
         wrapped = 0
         for fence in fences:
-            if fence.get("name") in {"python", "py"} and "markdown_exec" in fence["format"].__module__:
+            from_markdown_exec = "markdown_exec" in fence["format"].__module__
+            if fence.get("name") in {"python", "py"} and from_markdown_exec:
                 fence["format"] = self.executor.wrap(fence["format"])
                 wrapped += 1
         if not wrapped:
@@ -76,7 +77,9 @@ class ExecutedDocsPlugin(BasePlugin[ExecutedDocsConfig]):
         """Add the pinned KaTeX and Mermaid files so that nothing loads from a CDN."""
         return add_vendored(files, config, self.root / self.config.node_modules)
 
-    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
         """Start executing a page (or find it in the cache)."""
         self.executor.start_page(page.file.src_uri, markdown)
         return markdown

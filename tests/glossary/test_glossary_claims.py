@@ -27,8 +27,9 @@ def test_sigmoid_slope_peaks_at_a_quarter_and_tanh_at_one():
 
 
 def test_leaky_relu_default_slopes():
-    assert inspect.signature(keras.activations.leaky_relu).parameters["negative_slope"].default == 0.2
-    assert inspect.signature(keras.layers.LeakyReLU).parameters["negative_slope"].default == 0.3
+    activation = inspect.signature(keras.activations.leaky_relu).parameters["negative_slope"]
+    layer = inspect.signature(keras.layers.LeakyReLU).parameters["negative_slope"]
+    assert (activation.default, layer.default) == (0.2, 0.3)
     assert float(keras.activations.leaky_relu(np.float32(-1.0))) == pytest.approx(-0.2)
     assert float(keras.layers.LeakyReLU()(np.float32(-1.0))) == pytest.approx(-0.3)
 

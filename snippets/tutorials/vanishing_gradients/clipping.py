@@ -6,11 +6,17 @@ rows = []
 for seed, runs in clipping.items():
     for run in ("unclipped", "clipped"):
         result = runs[run]
-        rows.append([seed, run, scientific(result["first_loss"]), scientific(result["max_loss"]),
-                     scientific(result["max_gradient_norm"]), f"{result['accuracy']:.3f}"])
-print(markdown_table(
-    ["seed", "SGD", "first loss", "largest loss", "largest gradient norm", "accuracy"], rows
-))
+        rows.append([
+            seed,
+            run,
+            scientific(result["first_loss"]),
+            scientific(result["max_loss"]),
+            scientific(result["max_gradient_norm"]),
+            f"{result['accuracy']:.3f}",
+        ])
+headers = ["seed", "SGD", "first loss", "largest loss", "largest gradient norm",
+           "accuracy"]
+print(markdown_table(headers, rows))
 # --8<-- [end:demo]
 
 # --8<-- [start:plot]
@@ -20,17 +26,23 @@ figure = plot_loss_curves({
     "without clipping": clipping[0]["unclipped"]["loss"],
     "clipnorm=1.0": clipping[0]["clipped"]["loss"],
 })
-print(figure_to_svg(figure, alt="Training loss per step for seed 0, on a log scale: without "
-                    "clipping the loss shoots up by orders of magnitude and the run breaks; "
-                    "with clipnorm=1.0 it falls steadily."))
+print(figure_to_svg(figure, alt=(
+    "Training loss per step for seed 0, on a log scale: without clipping the "
+    "loss shoots up by orders of magnitude and the run breaks; with "
+    "clipnorm=1.0 it falls steadily."
+)))
 # --8<-- [end:plot]
 
 # --8<-- [start:vanishing]
-rows = [
-    [seed, scientific(runs["sigmoid_clipped"]["ratio_before"]),
-     scientific(runs["sigmoid_clipped"]["ratio_after"]),
-     f"{runs['sigmoid_clipped']['test_accuracy']:.3f}"]
-    for seed, runs in clipping.items()
-]
-print(markdown_table(["seed", "ratio before training", "ratio after", "test accuracy"], rows))
+rows = []
+for seed, runs in clipping.items():
+    sigmoid = runs["sigmoid_clipped"]
+    rows.append([
+        seed,
+        scientific(sigmoid["ratio_before"]),
+        scientific(sigmoid["ratio_after"]),
+        f"{sigmoid['test_accuracy']:.3f}",
+    ])
+headers = ["seed", "ratio before training", "ratio after", "test accuracy"]
+print(markdown_table(headers, rows))
 # --8<-- [end:vanishing]

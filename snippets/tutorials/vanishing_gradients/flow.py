@@ -2,7 +2,8 @@
 from dlguide.experiments.vanishing import gradient_flow_table
 from dlguide.report import markdown_table, scientific
 
-flow = gradient_flow_table(seeds=(0, 1, 2))  # 7 configurations x 3 seeds, fresh weights
+# Seven networks x three seeds, each measured at its initial weights.
+flow = gradient_flow_table(seeds=(0, 1, 2))
 rows = [
     [name, *(scientific(ratio) for ratio in ratios)]
     for name, ratios in flow["ratios"].items()
@@ -15,8 +16,10 @@ from dlguide.plots import figure_to_svg, plot_gradient_norms
 
 seed_zero = {name: norms[0] for name, norms in flow["norms"].items()}
 figure = plot_gradient_norms(seed_zero)
-print(figure_to_svg(figure, alt="Gradient norm of each layer's weights, on a log scale, for "
-                    "seven 11-layer networks: the sigmoid network's norms fall about a "
-                    "million-fold from the last layer to the first; the others stay "
-                    "within about two orders of magnitude."))
+print(figure_to_svg(figure, alt=(
+    "Gradient norm of each layer's weights, on a log scale, for seven "
+    "11-layer networks: the sigmoid network's norms fall about a million-fold "
+    "from the last layer to the first; the others stay within about two "
+    "orders of magnitude."
+)))
 # --8<-- [end:plot]

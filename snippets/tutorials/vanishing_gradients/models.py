@@ -1,5 +1,5 @@
-# The seed notes' two networks, written for Keras 3: an explicit keras.Input instead of
-# `input_shape=` on the first layer, and conv-style Dense -> BatchNormalization -> ReLU.
+# The seed notes' two networks, written for Keras 3: an explicit keras.Input
+# instead of `input_shape=`, and Dense -> BatchNormalization -> ReLU.
 # --8<-- [start:sigmoid]
 import keras
 
@@ -11,7 +11,7 @@ dlguide.set_seed(0)
 def sigmoid_network(num_features: int) -> keras.Model:
     inputs = keras.Input(shape=(num_features,))
     hidden = inputs
-    for _ in range(11):  # the first hidden layer and ten more, as in the seed notes
+    for _ in range(11):  # the first hidden layer and ten more, as in the notes
         hidden = keras.layers.Dense(64, activation="sigmoid")(hidden)
     outputs = keras.layers.Dense(1, activation="sigmoid")(hidden)
     return keras.Model(inputs, outputs, name="sigmoid_network")
@@ -23,8 +23,10 @@ def relu_bn_network(num_features: int) -> keras.Model:
     inputs = keras.Input(shape=(num_features,))
     hidden = inputs
     for _ in range(11):
-        # BatchNormalization has its own shift, so the Dense bias would be redundant.
-        hidden = keras.layers.Dense(64, use_bias=False, kernel_initializer="he_normal")(hidden)
+        # BatchNormalization has its own shift: a Dense bias would be redundant.
+        hidden = keras.layers.Dense(
+            64, use_bias=False, kernel_initializer="he_normal"
+        )(hidden)
         hidden = keras.layers.BatchNormalization()(hidden)
         hidden = keras.layers.ReLU()(hidden)
     outputs = keras.layers.Dense(1, activation="sigmoid")(hidden)
@@ -37,9 +39,14 @@ from dlguide.models import build_mlp
 
 networks = {
     "sigmoid": (sigmoid_network(2), build_mlp(2, activation="sigmoid")),
-    "ReLU + BN": (relu_bn_network(2), build_mlp(2, activation="relu", batch_norm=True)),
+    "ReLU + BN": (
+        relu_bn_network(2),
+        build_mlp(2, activation="relu", batch_norm=True),
+    ),
 }
 for name, (written_out, from_dlguide) in networks.items():
-    print(f"{name:10} {written_out.count_params():>6,} parameters "
-          f"(dlguide.models.build_mlp: {from_dlguide.count_params():,})")
+    print(
+        f"{name:10} {written_out.count_params():>6,} parameters "
+        f"(build_mlp: {from_dlguide.count_params():,})"
+    )
 # --8<-- [end:count]

@@ -2,15 +2,17 @@
 from dlguide.training import accuracy, train_model
 
 random_generator = np.random.default_rng(0)
-noise_features = random_generator.random((1000, 20), dtype=np.float32)  # (1000, 20)
-coin_flips = random_generator.integers(0, 2, size=1000).astype(np.float32)  # (1000,)
+noise = random_generator.random((2000, 20), dtype=np.float32)  # (2000, 20)
+coin_flips = random_generator.integers(0, 2, 2000).astype(np.float32)  # (2000,)
+train, held_out = slice(0, 1000), slice(1000, 2000)
 
 chance = {}
-for name, build in [("sigmoid", sigmoid_network), ("ReLU + BN", relu_bn_network)]:
+builders = {"sigmoid": sigmoid_network, "ReLU + BN": relu_bn_network}
+for name, build in builders.items():
     dlguide.set_seed(0)
     model = build(20)
-    train_model(model, noise_features[:800], coin_flips[:800], keras.optimizers.Adam(1e-3),
-                epochs=5, batch_size=32)
-    chance[name] = accuracy(model, noise_features[800:], coin_flips[800:])
+    optimizer = keras.optimizers.Adam(1e-3)
+    train_model(model, noise[train], coin_flips[train], optimizer, epochs=5)
+    chance[name] = accuracy(model, noise[held_out], coin_flips[held_out])
     print(f"{name:10} held-out accuracy on random labels: {chance[name]:.3f}")
 # --8<-- [end:random]
