@@ -2,9 +2,9 @@
 from dlguide.training import accuracy, train_model
 
 random_generator = np.random.default_rng(0)
-noise = random_generator.random((2000, 20), dtype=np.float32)  # (2000, 20)
-coin_flips = random_generator.integers(0, 2, 2000).astype(np.float32)  # (2000,)
-train, held_out = slice(0, 1000), slice(1000, 2000)
+noise = random_generator.random((6000, 20), dtype=np.float32)  # (6000, 20)
+coin_flips = random_generator.integers(0, 2, 6000).astype(np.float32)  # (6000,)
+train, held_out = slice(0, 1000), slice(1000, 6000)
 
 chance = {}
 builders = {"sigmoid": sigmoid_network, "ReLU + BN": relu_bn_network}
