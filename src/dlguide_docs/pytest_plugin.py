@@ -142,6 +142,8 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     """Declare the markers this plugin gives meaning to."""
     config.addinivalue_line("markers", "build: needs the executed strict build of the site")
+    # Declared here too so that a run without xdist (-p no:xdist) accepts the marker.
+    config.addinivalue_line("markers", "xdist_group(name): run in one pytest-xdist worker")
     config.addinivalue_line(
         "markers", "after_examples: runs after every example of the pass (coverage checks)"
     )

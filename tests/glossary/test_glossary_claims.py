@@ -58,3 +58,10 @@ def test_every_entry_has_a_sentence_and_a_tooltip():
         assert entry.tooltip.endswith("."), entry.term
         assert "$" not in entry.tooltip, f"{entry.term}: tooltips are plain text"
         assert len(entry.tooltip.split()) >= 6, entry.term
+
+
+def test_batch_normalization_learns_two_parameters_per_feature():
+    layer = keras.layers.BatchNormalization()
+    layer.build((None, 8))
+    assert [w.shape for w in layer.trainable_weights] == [(8,), (8,)]  # scale and shift
+    assert len(layer.non_trainable_weights) == 2  # the running mean and variance

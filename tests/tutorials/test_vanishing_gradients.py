@@ -127,3 +127,37 @@ def test_clipnorm_clips_each_variable_and_global_clipnorm_all_together():
     each = updates(global_clipnorm=1.0)
     assert np.hypot(*each) == pytest.approx(1.0)
     assert each[1] == pytest.approx(2 * each[0])
+
+
+def test_batch_normalization_keeps_about_half_the_relu_units_active(page):
+    # The page says BN-then-ReLU keeps about half the units active.
+    model = page["networks"]["ReLU + BN"][0]
+    normalized = [layer.output for layer in model.layers
+                  if isinstance(layer, keras.layers.BatchNormalization)]
+    probe = keras.Model(model.input, normalized)
+    for outputs in probe(page["features"], training=True):
+        assert 0.35 < float(np.mean(np.asarray(outputs) > 0)) < 0.65
+
+
+def test_doubling_every_kernel_doubles_each_layer_of_a_fresh_relu_network():
+    from dlguide.models import build_mlp
+
+    model = build_mlp(2, activation="relu")
+    # Without batch normalization each dense_i layer applies its ReLU itself.
+    hidden = [layer for layer in model.layers if layer.name.startswith("dense_")]
+    probe = keras.Model(model.input, [layer.output for layer in hidden])
+    x = np.random.default_rng(0).normal(size=(64, 2)).astype("float32")
+    before = [np.asarray(h) for h in probe(x)]
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Dense) and layer.name != "output":
+            layer.kernel.assign(layer.kernel * 2.0)
+    after = [np.asarray(h) for h in probe(x)]
+    for depth, (small, large) in enumerate(zip(before, after, strict=True), start=1):
+        np.testing.assert_allclose(large, small * 2.0**depth, rtol=1e-4, atol=1e-6)
+
+
+def test_ten_epochs_are_120_adam_steps():
+    from dlguide.experiments.vanishing import _spiral_split
+
+    train_x, _, _, _ = _spiral_split(0, 1024)
+    assert len(train_x) == 768 and -(-len(train_x) // 64) * 10 == 120
