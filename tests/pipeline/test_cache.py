@@ -118,3 +118,15 @@ def test_tooltips_are_generated_from_the_glossary(tiny_site):
     assert generated == "*[Tiny]: Tiny is a test term.\n"
     html = (tiny_site / "site" / "index.html").read_text(encoding="utf-8")
     assert '<abbr title="Tiny is a test term.">Tiny</abbr>' in html
+
+
+def test_a_failing_example_fails_the_strict_build_and_is_not_cached(tiny_site):
+    from mkdocs.exceptions import Abort
+
+    snippet = tiny_site / "snippets" / "tiny.py"
+    snippet.write_text(snippet.read_text().replace('print("library says"', 'print(1 / 0, '))
+    with pytest.raises(Abort, match="strict mode"):
+        build(load_config(str(tiny_site / "mkdocs.yml"), strict=True))
+    (block,) = plugin.LAST_BUILD.pages["index.md"].blocks
+    assert not block.ok
+    assert not list((tiny_site / ".cache" / "executed").glob("*.json"))
