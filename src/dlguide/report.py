@@ -1,11 +1,18 @@
-"""Turn measured numbers into Markdown for the pages: tables and readable powers of ten.
+"""Turn what the code did into text for the pages: tables, powers of ten, error messages.
 
 The pages print these from the code that measured the numbers, so a table or a number in
-the prose is always the one this build produced.
+the prose is always the one this build produced, and an error shown on a page is the one
+this build raised.
 """
 
 import math
-from collections.abc import Sequence
+import re
+import textwrap
+from collections.abc import Callable, Sequence
+
+# TensorFlow opens an eager op's error message with the internal kernel that failed, for
+# example "{{function_node __wrapped__MatMul_device_/job:localhost/...}} ".
+_KERNEL_PREFIX = re.compile(r"^\{\{function_node [^}]*\}\}\s*")
 
 
 def scientific(value: float, digits: int = 2) -> str:
@@ -57,3 +64,47 @@ def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> 
             )
         lines.append("| " + " | ".join(str(cell) for cell in row) + " |")
     return "\n".join(lines) + "\n"
+
+
+def show_error(call: Callable[[], object], width: int | None = 80) -> str:
+    """Call a function that should fail, and return its error as text for a page.
+
+    Pages use it to show the real error a mistake causes, captured when the page is
+    built. TensorFlow's `{{function_node ...}}` prefix, which names the internal kernel
+    that failed, is dropped; the rest of the message's first line is kept word for word,
+    only broken into lines at spaces so that it fits a page's code block.
+
+    Args:
+        call: A function of no arguments, such as `lambda: tf.matmul(a, b)`.
+        width: Break the text into lines of at most this many characters (a word
+            longer than that keeps its own line), continuation lines indented by two
+            spaces; None keeps it on one line. At least 20.
+
+    Returns:
+        `"<ExceptionType>: <first line of the message>"`, or just the type's name when
+        the message is empty.
+
+    Raises:
+        ValueError: If `call` is not callable, if `width` is neither None nor an int of
+            at least 20, or if `call` returns without raising an exception (the mistake
+            a page means to show no longer fails).
+    """
+    if not callable(call):
+        raise ValueError(f"call must be a function of no arguments, got {call!r}")
+    if width is not None and (isinstance(width, bool) or not isinstance(width, int)
+                              or width < 20):
+        raise ValueError(f"width must be None or an int >= 20, got {width!r}")
+    try:
+        call()
+    except Exception as error:  # any exception: it is what the page came to show
+        lines = str(error).strip().splitlines()
+        message = _KERNEL_PREFIX.sub("", lines[0]).rstrip() if lines else ""
+        name = type(error).__name__
+        text = f"{name}: {message}" if message else name
+    else:
+        raise ValueError(f"call must raise an exception, but {call!r} returned normally")
+    if width is None:
+        return text
+    return textwrap.fill(
+        text, width, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
+    )
