@@ -88,6 +88,66 @@ def plot_loss_curves(losses_by_run: dict[str, list[float]]) -> Figure:
     return figure
 
 
+def plot_training_curves(
+    curves_by_model: dict[str, list[list[float]]],
+    ylabel: str = "training loss",
+    log_scale: bool = True,
+) -> Figure:
+    """Plot per-epoch curves of several models, one thin line per seed, one colour per model.
+
+    Non-finite values (and, on a log scale, values <= 0) are left out of their line.
+
+    Args:
+        curves_by_model: Model label -> one curve per seed, each a list with one value
+            per epoch (epoch 1 first).
+        ylabel: Label of the y axis, saying what the values are.
+        log_scale: Whether the y axis is logarithmic (for losses) or linear (for
+            accuracies).
+
+    Returns:
+        A matplotlib Figure with the epoch on x, the values on y, and a legend with one
+        entry per model.
+
+    Raises:
+        ValueError: If `curves_by_model` is empty, a model has no curves, or a curve has
+            no value that can be drawn.
+    """
+    if not curves_by_model:
+        raise ValueError("curves_by_model must map at least one model label to its curves")
+    figure, axes = plt.subplots(figsize=(6.4, 3.2), layout="constrained")
+    for index, (label, curves) in enumerate(curves_by_model.items()):
+        if not curves:
+            raise ValueError(f"curves_by_model[{label!r}] must hold at least one curve")
+        color = f"C{index}"
+        for seed_index, curve in enumerate(curves):
+            epochs = [
+                epoch
+                for epoch, value in enumerate(curve, 1)
+                if math.isfinite(value) and (value > 0 or not log_scale)
+            ]
+            if not epochs:
+                raise ValueError(
+                    f"curves_by_model[{label!r}][{seed_index}] must hold at least one "
+                    f"finite{' positive' if log_scale else ''} value"
+                )
+            axes.plot(
+                epochs,
+                [curve[epoch - 1] for epoch in epochs],
+                color=color,
+                linewidth=1.2,
+                alpha=0.8,
+                # One legend entry per model: matplotlib skips labels starting with "_".
+                label=label if seed_index == 0 else f"_{label}_{seed_index}",
+            )
+    if log_scale:
+        axes.set_yscale("log")
+    axes.set_xlabel("epoch")
+    axes.set_ylabel(ylabel)
+    axes.grid(True, which="major", alpha=0.3)
+    axes.legend(fontsize="small")
+    return figure
+
+
 def figure_to_svg(figure: Figure, alt: str) -> str:
     """Render a figure as an inline, accessible SVG string and close it.
 

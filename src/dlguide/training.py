@@ -7,6 +7,7 @@ is what the vanishing- and exploding-gradient examples need to show.
 """
 
 import math
+from collections.abc import Callable
 
 import keras
 import numpy as np
@@ -32,6 +33,7 @@ def train_model(
     batch_size: int = 64,
     loss: str = "binary_crossentropy",
     seed: int = 0,
+    on_epoch_end: Callable[[int], None] | None = None,
 ) -> dict[str, list[float]]:
     """Train `model` with minibatch gradient steps and record each step's loss and gradient norm.
 
@@ -46,8 +48,11 @@ def train_model(
         optimizer: A fresh Keras optimizer (its `clipnorm` or `global_clipnorm` applies).
         epochs: Number of passes over the data, a positive int.
         batch_size: Samples per gradient step, a positive int.
-        loss: A loss name accepted by `dlguide.diagnostics.kernel_gradient_norms`.
+        loss: A loss name accepted by `dlguide.diagnostics.kernel_gradient_norms`; for
+            integer class labels and a softmax output, "sparse_categorical_crossentropy".
         seed: Seed of the per-epoch shuffling.
+        on_epoch_end: If given, called with the 0-based epoch after each completed epoch
+            (for example to evaluate the model); not called after a diverged step.
 
     Returns:
         A dict with three lists, one value per step taken: "loss" (the minibatch loss),
@@ -101,6 +106,8 @@ def train_model(
             history["epoch"].append(epoch)
             if not math.isfinite(history["loss"][-1]):
                 return history
+        if on_epoch_end is not None:
+            on_epoch_end(epoch)
     return history
 
 

@@ -1,7 +1,12 @@
 import matplotlib.pyplot as plt
 import pytest
 
-from dlguide.plots import figure_to_svg, plot_gradient_norms, plot_loss_curves
+from dlguide.plots import (
+    figure_to_svg,
+    plot_gradient_norms,
+    plot_loss_curves,
+    plot_training_curves,
+)
 
 NORMS = {
     "sigmoid": {"dense_1": 1e-7, "dense_2": 1e-4, "output": 0.5},
@@ -71,4 +76,42 @@ def test_loss_curves_skip_non_finite_steps():
 def test_loss_curves_reject_runs_with_nothing_to_draw(losses_by_run):
     with pytest.raises(ValueError, match=r"^losses_by_run"):
         plot_loss_curves(losses_by_run)
+    plt.close("all")
+
+
+CURVES = {
+    "plain": [[2.0, 1.0, 0.5], [2.5, 1.5, 0.6]],
+    "residual": [[1.0, 0.1, 0.01], [0.9, 0.2, float("nan")]],
+}
+
+
+def test_training_curves_draw_every_seed_with_one_legend_entry_and_colour_per_model():
+    figure = plot_training_curves(CURVES)
+    (axes,) = figure.axes
+    assert axes.get_yscale() == "log"
+    lines = axes.get_lines()
+    assert len(lines) == 4
+    assert list(lines[0].get_xdata()) == [1, 2, 3]
+    assert list(lines[3].get_xdata()) == [1, 2]  # the NaN epoch is left out
+    assert lines[0].get_color() == lines[1].get_color() != lines[2].get_color()
+    assert [text.get_text() for text in axes.get_legend().get_texts()] == ["plain", "residual"]
+    assert axes.get_xlabel() == "epoch" and axes.get_ylabel() == "training loss"
+    plt.close(figure)
+
+
+def test_training_curves_on_a_linear_scale_keep_zeros():
+    figure = plot_training_curves({"net": [[0.0, 0.5, 1.0]]}, ylabel="accuracy", log_scale=False)
+    (axes,) = figure.axes
+    assert axes.get_yscale() == "linear" and axes.get_ylabel() == "accuracy"
+    assert list(axes.get_lines()[0].get_ydata()) == [0.0, 0.5, 1.0]
+    plt.close(figure)
+
+
+@pytest.mark.parametrize(
+    "curves_by_model",
+    [{}, {"none": []}, {"nan": [[float("nan")]]}, {"zero": [[0.0, -1.0]]}],
+)
+def test_training_curves_reject_models_with_nothing_to_draw(curves_by_model):
+    with pytest.raises(ValueError, match=r"^curves_by_model"):
+        plot_training_curves(curves_by_model)
     plt.close("all")
