@@ -14,14 +14,8 @@ import numpy as np
 import tensorflow as tf
 from numpy.typing import ArrayLike
 
+from dlguide._validation import positive_int
 from dlguide.diagnostics import LOSSES
-
-
-def _check_positive_int(name: str, value: object) -> int:
-    """Return `value` as an int, or raise ValueError naming `name` unless it is an int > 0."""
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value <= 0:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
-    return int(value)
 
 
 def train_model(
@@ -63,8 +57,8 @@ def train_model(
         ValueError: If `epochs` or `batch_size` is not a positive int, `loss` is unknown,
             or `x` and `y` have different numbers of samples or no samples.
     """
-    epochs = _check_positive_int("epochs", epochs)
-    batch_size = _check_positive_int("batch_size", batch_size)
+    epochs = positive_int("epochs", epochs)
+    batch_size = positive_int("batch_size", batch_size)
     if loss not in LOSSES:
         raise ValueError(f"loss must be one of {', '.join(LOSSES)}, got {loss!r}")
     x = np.asarray(x, dtype=np.float32)

@@ -22,6 +22,7 @@ import keras
 import numpy as np
 from sklearn.datasets import load_digits
 
+from dlguide._validation import positive_int, positive_number, seed_list
 from dlguide.data import train_test_split
 from dlguide.models.resnet import trainable_parameter_count
 from dlguide.models.resnet_blocks import BATCH_NORM_EPSILON, BATCH_NORM_MOMENTUM
@@ -36,23 +37,8 @@ LEARNING_RATE = 0.02  # SGD's step size; its momentum is 0.9, as in the paper
 BATCH_SIZE = 128
 
 
-def _check_seeds(seeds) -> tuple[int, ...]:
-    """Return `seeds` as a tuple of ints, or raise ValueError naming the argument."""
-    seeds = tuple(seeds) if not isinstance(seeds, str | bytes) else ()
-    if not seeds or any(
-        isinstance(seed, bool) or not isinstance(seed, int) or seed < 0 for seed in seeds
-    ):
-        raise ValueError(f"seeds must be a non-empty sequence of non-negative ints, got {seeds!r}")
-    return seeds
 
 
-def _check_positive(name: str, value: object, integer: bool = False) -> None:
-    """Raise ValueError naming `name` unless `value` is a positive (int, if asked) number."""
-    kinds = (int,) if integer else (int, float)
-    if isinstance(value, bool) or not isinstance(value, kinds) or not value > 0:
-        raise ValueError(
-            f"{name} must be a positive {'int' if integer else 'number'}, got {value!r}"
-        )
 
 
 def load_digits_split(seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -110,7 +96,7 @@ def build_block_mlp(
     """
     for name, value in [("num_blocks", num_blocks), ("width", width),
                         ("input_dim", input_dim), ("num_classes", num_classes)]:
-        _check_positive(name, value, integer=True)
+        positive_int(name, value)
     inputs = keras.Input((input_dim,), name="inputs")  # (batch, input_dim)
     hidden = keras.layers.ReLU(name="stem_relu")(_dense_bn(inputs, width, "stem"))
     for block in range(1, num_blocks + 1):
@@ -171,11 +157,11 @@ def degradation_curves(
     Raises:
         ValueError: If any argument is invalid.
     """
-    seeds = _check_seeds(seeds)
-    _check_positive("num_blocks", num_blocks, integer=True)
-    _check_positive("epochs", epochs, integer=True)
-    _check_positive("learning_rate", learning_rate)
-    _check_positive("batch_size", batch_size, integer=True)
+    seeds = seed_list(seeds)
+    positive_int("num_blocks", num_blocks)
+    positive_int("epochs", epochs)
+    positive_number("learning_rate", learning_rate)
+    positive_int("batch_size", batch_size)
     keys = ("loss", "accuracy", "train_loss", "train_accuracy", "test_accuracy")
     result: dict = {key: {kind: [] for kind in MODELS} for key in keys}
     for seed in seeds:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import keras
 import numpy as np
 
+from dlguide._validation import positive_int, positive_number, seed_list
 from dlguide.data import make_spirals, train_test_split
 from dlguide.diagnostics import gradient_ratio, kernel_gradient_norms
 from dlguide.models import build_mlp
@@ -35,14 +36,6 @@ WIDTH = 64  # units per hidden layer
 NOISE = 0.05  # spiral noise; the arms are 0.5 apart, so the task is learnable to ~100%
 
 
-def _check_seeds(seeds) -> tuple[int, ...]:
-    """Return `seeds` as a tuple of ints, or raise ValueError naming the argument."""
-    seeds = tuple(seeds) if not isinstance(seeds, str | bytes) else ()
-    if not seeds or any(
-        isinstance(seed, bool) or not isinstance(seed, int) or seed < 0 for seed in seeds
-    ):
-        raise ValueError(f"seeds must be a non-empty sequence of non-negative ints, got {seeds!r}")
-    return seeds
 
 
 def _check_names(configurations) -> tuple[str, ...]:
@@ -56,13 +49,6 @@ def _check_names(configurations) -> tuple[str, ...]:
     return names
 
 
-def _check_positive(name: str, value: object, integer: bool = False) -> None:
-    """Raise ValueError naming `name` unless `value` is a positive (int, if asked) number."""
-    kinds = (int,) if integer else (int, float)
-    if isinstance(value, bool) or not isinstance(value, kinds) or not value > 0:
-        raise ValueError(
-            f"{name} must be a positive {'int' if integer else 'number'}, got {value!r}"
-        )
 
 
 def gradient_flow_table(
@@ -89,7 +75,7 @@ def gradient_flow_table(
     Raises:
         ValueError: If `seeds`, `configurations` or `num_samples` is invalid.
     """
-    seeds = _check_seeds(seeds)
+    seeds = seed_list(seeds)
     names = _check_names(configurations)
     features, labels = make_spirals(num_samples, NOISE, seed=0)  # (num_samples, 2), (num_samples,)
     ratios: dict[str, list[float]] = {name: [] for name in names}
@@ -134,11 +120,11 @@ def training_comparison(
     Raises:
         ValueError: If any argument is invalid.
     """
-    seeds = _check_seeds(seeds)
-    _check_positive("epochs", epochs, integer=True)
-    _check_positive("num_samples", num_samples, integer=True)
-    _check_positive("learning_rate", learning_rate)
-    _check_positive("batch_size", batch_size, integer=True)
+    seeds = seed_list(seeds)
+    positive_int("epochs", epochs)
+    positive_int("num_samples", num_samples)
+    positive_number("learning_rate", learning_rate)
+    positive_int("batch_size", batch_size)
     train_accuracy: dict[str, list[float]] = {name: [] for name in TRAINED_CONFIGURATIONS}
     test_accuracy: dict[str, list[float]] = {name: [] for name in TRAINED_CONFIGURATIONS}
     for seed in seeds:
@@ -217,9 +203,9 @@ def clipping_demo(
         ("learning_rate", learning_rate),
         ("clipnorm", clipnorm),
     ]:
-        _check_positive(name, value)
-    _check_positive("epochs", epochs, integer=True)
-    _check_positive("num_samples", num_samples, integer=True)
+        positive_number(name, value)
+    positive_int("epochs", epochs)
+    positive_int("num_samples", num_samples)
     features, labels = make_spirals(num_samples, NOISE, seed=seed)  # (num_samples, 2)
 
     result = {}

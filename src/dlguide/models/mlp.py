@@ -6,6 +6,8 @@ named `output`, so per-layer diagnostics can be reported in order, first layer t
 
 import keras
 
+from dlguide._validation import positive_int
+
 # Activations the builder accepts, each with the initializer that keeps the scale of the
 # signal roughly constant through the layers: He-normal for the ReLU family (half of a
 # ReLU's inputs are zeroed, so the weights need twice the variance), Glorot-uniform
@@ -19,10 +21,6 @@ ACTIVATIONS = {
 }
 
 
-def _check_positive_int(name: str, value: object) -> None:
-    """Raise ValueError naming `name` unless `value` is an int > 0 (bool rejected)."""
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
 
 
 def _hidden_layer(inputs, index: int, width: int, activation: str, batch_norm: bool):
@@ -95,7 +93,7 @@ def build_mlp(
         ("width", width),
         ("output_units", output_units),
     ]:
-        _check_positive_int(argument, value)
+        positive_int(argument, value)
     if activation not in ACTIVATIONS:
         allowed = ", ".join(repr(key) for key in ACTIVATIONS)
         raise ValueError(f"activation must be one of {allowed}, got {activation!r}")

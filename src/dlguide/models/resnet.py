@@ -21,6 +21,7 @@ from collections.abc import Sequence
 import keras
 import numpy as np
 
+from dlguide._validation import positive_int
 from dlguide.models.resnet_blocks import basic_block, bottleneck_block, stem
 
 # Depth -> (block kind, blocks per stage 2..5), from Table 1 of the paper. The depth
@@ -38,10 +39,6 @@ ARCHITECTURES = {
 TOTAL_STRIDE = {False: 32, True: 8}
 
 
-def _check_positive_int(name: str, value: object) -> None:
-    """Raise ValueError naming `name` unless `value` is an int > 0 (bool rejected)."""
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
 
 
 def _check_input_shape(input_shape: object, small_input: bool) -> tuple[int, int, int]:
@@ -107,8 +104,8 @@ def build_resnet(
     if isinstance(depth, bool) or depth not in ARCHITECTURES:
         allowed = ", ".join(str(key) for key in ARCHITECTURES)
         raise ValueError(f"depth must be one of {allowed}, got {depth!r}")
-    _check_positive_int("num_classes", num_classes)
-    _check_positive_int("width", width)
+    positive_int("num_classes", num_classes)
+    positive_int("width", width)
     input_shape = _check_input_shape(input_shape, small_input)
     kind, blocks_per_stage = ARCHITECTURES[depth]
 
