@@ -1,0 +1,147 @@
+"""The built site makes no request outside its own origin: no CDN, no web fonts."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from bs4 import BeautifulSoup
+
+pytestmark = pytest.mark.build
+
+# Attributes through which a page makes the browser fetch something.
+FETCHING_ATTRIBUTES = {
+    "script": ["src"],
+    "img": ["src", "srcset"],
+    "iframe": ["src"],
+    "source": ["src", "srcset"],
+    "video": ["src", "poster"],
+    "audio": ["src"],
+    "embed": ["src"],
+    "object": ["data"],
+    "image": ["href", "xlink:href"],
+    "use": ["href", "xlink:href"],
+}
+# <link> relations that load a resource (canonical, alternate... only name a URL).
+FETCHING_LINK_RELS = {"stylesheet", "icon", "preload", "prefetch", "modulepreload", "manifest",
+                      "apple-touch-icon", "preconnect", "dns-prefetch"}
+CSS_URL = re.compile(r"""url\(\s*['"]?(?P<url>[^'")]+)['"]?\s*\)|@import\s+['"](?P<import>[^'"]+)['"]""")
+# Runtime loaders in JavaScript: a literal absolute URL handed to one of these.
+JS_LOADS = re.compile(
+    r"""(?:\bimport\s*\(|\bimportScripts\s*\(|\bfetch\s*\(|\.src\s*=|\bnew\s+Worker\s*\()\s*['"`](?P<url>(?:https?:)?//[^'"`]+)"""
+)
+
+
+def _is_external(url: str) -> bool:
+    url = url.strip()
+    return url.startswith("//") or urlparse(url).scheme in {"http", "https", "ftp", "ws", "wss"}
+
+
+def _srcset_urls(value: str) -> list[str]:
+    return [part.strip().split()[0] for part in value.split(",") if part.strip()]
+
+
+def external_sources_in_html(html: str) -> list[str]:
+    """Return every absolute URL an HTML document makes the browser fetch."""
+    soup = BeautifulSoup(html, "html.parser")
+    found = []
+    for tag, attributes in FETCHING_ATTRIBUTES.items():
+        for element in soup.find_all(tag):
+            for attribute in attributes:
+                value = element.get(attribute)
+                if not value:
+                    continue
+                urls = _srcset_urls(value) if attribute == "srcset" else [value]
+                found += [f"<{tag} {attribute}={url}>" for url in urls if _is_external(url)]
+    for element in soup.find_all("link"):
+        rels = set(element.get("rel", []))
+        if rels & FETCHING_LINK_RELS and _is_external(element.get("href", "")):
+            found.append(f"<link rel={' '.join(rels)} href={element['href']}>")
+    for element in soup.find_all(style=True):
+        found += [f"style url({u})" for u in external_sources_in_css(element["style"])]
+    for element in soup.find_all("style"):
+        found += [f"<style> url({u})" for u in external_sources_in_css(element.get_text())]
+    return found
+
+
+def external_sources_in_css(css: str) -> list[str]:
+    """Return every absolute URL a stylesheet loads (url() and @import)."""
+    urls = [m.group("url") or m.group("import") for m in CSS_URL.finditer(css)]
+    return [url for url in urls if _is_external(url)]
+
+
+def external_loads_in_js(js: str) -> list[str]:
+    """Return absolute URLs that a script hands literally to a loader."""
+    return [m.group("url") for m in JS_LOADS.finditer(js)]
+
+
+def _files(site_dir: Path, suffix: str) -> list[Path]:
+    return sorted(site_dir.rglob(f"*{suffix}"))
+
+
+def test_no_page_loads_anything_from_another_origin(site_build):
+    pages = _files(site_build.site_dir, ".html")
+    assert len(pages) >= 5
+    offenders = {
+        str(page.relative_to(site_build.site_dir)): found
+        for page in pages
+        if (found := external_sources_in_html(page.read_text(encoding="utf-8")))
+    }
+    assert not offenders, offenders
+
+
+def test_no_stylesheet_loads_fonts_or_images_from_another_origin(site_build):
+    sheets = _files(site_build.site_dir, ".css")
+    assert any("katex" in sheet.name for sheet in sheets)
+    offenders = {
+        str(sheet.relative_to(site_build.site_dir)): found
+        for sheet in sheets
+        if (found := external_sources_in_css(sheet.read_text(encoding="utf-8")))
+    }
+    assert not offenders, offenders
+
+
+def test_no_script_of_ours_or_vendored_loads_from_another_origin(site_build):
+    scripts = [s for s in _files(site_build.site_dir, ".js") if "/material/" not in s.as_posix()]
+    assert any("mermaid" in script.name for script in scripts)
+    offenders = {
+        str(script.relative_to(site_build.site_dir)): found
+        for script in scripts
+        if (found := external_loads_in_js(script.read_text(encoding="utf-8", errors="replace")))
+    }
+    assert not offenders, offenders
+
+
+def test_material_never_reaches_its_cdn_fallbacks(site_build):
+    """Material fetches Mermaid from a CDN for `.mermaid` blocks and repo facts from GitHub.
+
+    Neither code path can run here: diagrams use the class `diagram` and are drawn by the
+    site's own Mermaid, and no repository URL is configured.
+    """
+    for page in _files(site_build.site_dir, ".html"):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        assert not soup.select(".mermaid"), f"{page}: Material would load Mermaid from a CDN"
+        assert not soup.select("[data-md-component=source]"), f"{page}: repository facts"
+
+
+@pytest.mark.parametrize(
+    ("snippet", "expected"),
+    [
+        ('<script src="https://cdn.example/x.js"></script>', 1),
+        ('<link rel="stylesheet" href="//fonts.example/css">', 1),
+        ('<link rel="canonical" href="https://example.org/">', 0),
+        ('<img srcset="a.png 1x, https://img.example/b.png 2x">', 1),
+        ('<div style="background: url(https://x.example/y.png)"></div>', 1),
+        ('<script src="assets/local.js"></script>', 0),
+    ],
+)
+def test_the_detector_finds_external_sources(snippet, expected):
+    assert len(external_sources_in_html(snippet)) == expected
+
+
+def test_the_detector_finds_runtime_loads_in_scripts():
+    assert external_loads_in_js('import("https://cdn.example/m.mjs")') == ["https://cdn.example/m.mjs"]
+    assert external_loads_in_js("s.src = 'https://cdn.example/a.js'") == ["https://cdn.example/a.js"]
+    assert external_loads_in_js('const ns = "http://www.w3.org/2000/svg"') == []
