@@ -37,7 +37,9 @@ def test_link_validation_is_on():
 
 
 def test_nothing_is_fetched_at_build_time():
-    mkdocstrings = next(p["mkdocstrings"] for p in CONFIG["plugins"] if isinstance(p, dict) and "mkdocstrings" in p)
+    mkdocstrings = next(
+        p["mkdocstrings"] for p in CONFIG["plugins"] if isinstance(p, dict) and "mkdocstrings" in p
+    )
     assert "inventories" not in mkdocstrings["handlers"]["python"]
     assert CONFIG["theme"]["font"] is False
 

@@ -61,7 +61,8 @@ def test_every_python_block_on_the_site_was_executed(site_build):
         executed = _executed(site_build, name) if name else set()
         if name and name.startswith("docs/reference/"):
             executed |= docstrings
-        problems += shown_code_problems(str(html_file.relative_to(ROOT)), html_file.read_text(), executed)
+        where = str(html_file.relative_to(ROOT))
+        problems += shown_code_problems(where, html_file.read_text(), executed)
         pages += 1
     assert pages >= 5
     assert problems == []

@@ -27,7 +27,10 @@ FETCHING_ATTRIBUTES = {
 # <link> relations that load a resource (canonical, alternate... only name a URL).
 FETCHING_LINK_RELS = {"stylesheet", "icon", "preload", "prefetch", "modulepreload", "manifest",
                       "apple-touch-icon", "preconnect", "dns-prefetch"}
-CSS_URL = re.compile(r"""url\(\s*['"]?(?P<url>[^'")]+)['"]?\s*\)|@import\s+['"](?P<import>[^'"]+)['"]""")
+CSS_URL = re.compile(
+    r"""url\(\s*['"]?(?P<url>[^'")]+)['"]?\s*\)"""  # url(...), quoted or not
+    r"""|@import\s+['"](?P<import>[^'"]+)['"]"""  # @import "..."
+)
 # Runtime loaders in JavaScript: a literal absolute URL handed to one of these.
 JS_LOADS = re.compile(
     r"""(?:\bimport\s*\(|\bimportScripts\s*\(|\bfetch\s*\(|\.src\s*=|\bnew\s+Worker\s*\()\s*['"`](?P<url>(?:https?:)?//[^'"`]+)"""
