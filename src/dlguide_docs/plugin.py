@@ -9,6 +9,7 @@ import json
 import os
 import platform
 import sys
+import time
 from datetime import date
 from importlib import metadata
 from pathlib import Path
@@ -73,6 +74,10 @@ class ExecutedDocsPlugin(BasePlugin[ExecutedDocsConfig]):
         )
         return config
 
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        """Note when the build started, to record how long it took."""
+        self.started = time.perf_counter()
+
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Add the pinned KaTeX and Mermaid files so that nothing loads from a CDN."""
         return add_vendored(files, config, self.root / self.config.node_modules)
@@ -97,6 +102,7 @@ class ExecutedDocsPlugin(BasePlugin[ExecutedDocsConfig]):
         """Write what this build executed, for the test pass and the benchmark."""
         record = self.executor.record()
         record["environment"] = _environment()
+        record["build_seconds"] = time.perf_counter() - self.started
         path = self.root / self.config.record
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(record, indent=1), encoding="utf-8")

@@ -42,6 +42,7 @@ EXECUTED_FENCES: dict[Path, list[str]] = defaultdict(list)
 _BUILT_POSITION: dict[tuple[Path, int], int] = {}
 # The build this worker made; set by the `site_build` fixture.
 _BUILD: list[SiteBuild] = []
+_STARTED = pytest.StashKey[float]()
 
 
 @dataclass
@@ -180,6 +181,30 @@ class built(DefaultRunner):  # noqa: N801 - the name is the fence option `runner
         assert block["ok"], f"{page}: block {position + 1} failed in the build"
         assert not block["cached"], f"{page}: block {position + 1} came from a cache"
         assert block["seconds"] > 0, f"{page}: block {position + 1} did not run"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Remember when the pass started, to tell a fresh build record from an old one."""
+    session.config.stash[_STARTED] = time.time()
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    """Report the build's time and its examples' time at the end of the pass."""
+    record_path = ROOT / "build" / "execution-record.json"
+    started = config.stash.get(_STARTED, None)
+    if started is None or not record_path.is_file() or record_path.stat().st_mtime < started:
+        return
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    blocks = [block for page in record["pages"].values() for block in page["blocks"]]
+    terminalreporter.write_sep("-", "docs build")
+    terminalreporter.write_line(
+        f"strict build {record.get('build_seconds', float('nan')):.1f} s, of which "
+        f"{sum(block['seconds'] for block in blocks):.1f} s ran {len(blocks)} examples "
+        f"on {len(record['pages'])} pages"
+    )
+    for page, entry in sorted(record["pages"].items()):
+        seconds = sum(block["seconds"] for block in entry["blocks"])
+        terminalreporter.write_line(f"  {seconds:6.1f} s  {page}")
 
 
 @pytest.fixture(scope="session")
