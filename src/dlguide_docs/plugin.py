@@ -53,7 +53,12 @@ class ExecutedDocsPlugin(BasePlugin[ExecutedDocsConfig]):
         dependencies = [
             path for pattern in self.config.dependencies for path in sorted(self.root.glob(pattern))
         ]
+        # Always part of every page's key: the pipeline itself, the configuration (its
+        # Markdown extensions render the output), and the glossary (its tooltips are
+        # applied to the output too).
         dependencies.extend(sorted(Path(__file__).parent.glob("*.py")))
+        dependencies.append(Path(config.config_file_path))
+        dependencies.append(Path(config.docs_dir) / self.config.glossary)
         self.executor = Executor(
             snippets_base=self.root / self.config.snippets_base,
             dependencies=dependencies,

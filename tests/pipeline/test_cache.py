@@ -112,6 +112,22 @@ def test_pipeline_change_invalidates_the_page(tiny_site, monkeypatch):
     assert _build(tiny_site) == ("library says first value", False)
 
 
+def test_glossary_change_invalidates_the_page(tiny_site):
+    # The page's output is rendered with the glossary's tooltips applied.
+    _build(tiny_site)
+    glossary = tiny_site / "docs" / "glossary" / "index.md"
+    glossary.write_text(glossary.read_text().replace("a test term", "a renamed test term"))
+    assert _build(tiny_site) == ("library says first value", False)
+
+
+def test_configuration_change_invalidates_the_page(tiny_site):
+    # The configuration's Markdown extensions render the page's output.
+    _build(tiny_site)
+    config = tiny_site / "mkdocs.yml"
+    config.write_text(config.read_text() + "copyright: changed\n")
+    assert _build(tiny_site) == ("library says first value", False)
+
+
 def test_tooltips_are_generated_from_the_glossary(tiny_site):
     _build(tiny_site)
     generated = (tiny_site / ".cache" / "generated" / "abbreviations.md").read_text()
