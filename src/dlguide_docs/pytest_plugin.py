@@ -207,6 +207,12 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         terminalreporter.write_line(f"  {seconds:6.1f} s  {page}")
 
 
+@pytest.fixture(scope="module")
+def page(request: pytest.FixtureRequest, site_build: SiteBuild) -> dict[str, Any]:
+    """The globals of the page session a claim-test module names in PAGE and SESSION."""
+    return site_build.namespace(request.module.PAGE, request.module.SESSION)
+
+
 @pytest.fixture(scope="session")
 def site_build() -> SiteBuild:
     """Run the strict build once in this worker, executing every example without a cache."""

@@ -14,11 +14,7 @@ from sklearn.linear_model import LogisticRegression
 
 pytestmark = pytest.mark.build
 PAGE = "algorithms/ann.md"
-
-
-@pytest.fixture(scope="module")
-def page(site_build):
-    return site_build.namespace(PAGE, "ann")
+SESSION = "ann"
 
 
 def test_the_mlp_has_three_hidden_relu_layers_of_32_units(page):

@@ -8,11 +8,7 @@ import pytest
 
 pytestmark = pytest.mark.build
 PAGE = "algorithms/cnn.md"
-
-
-@pytest.fixture(scope="module")
-def page(site_build):
-    return site_build.namespace(PAGE, "cnn")
+SESSION = "cnn"
 
 
 def test_output_size_formula_agrees_with_keras(page):

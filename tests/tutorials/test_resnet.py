@@ -6,14 +6,10 @@ import pytest
 
 pytestmark = pytest.mark.build
 PAGE = "tutorials/resnet.md"
+SESSION = "resnet"
 
 TORCHVISION = {18: 11_689_512, 34: 21_797_672, 50: 25_557_032, 101: 44_549_160,
                152: 60_192_808}
-
-
-@pytest.fixture(scope="module")
-def page(site_build):
-    return site_build.namespace(PAGE, "resnet")
 
 
 def test_identity_keeps_the_shape_and_projection_halves_it(page):

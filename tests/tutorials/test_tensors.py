@@ -20,11 +20,7 @@ from dlguide.report import show_error
 
 pytestmark = pytest.mark.build
 PAGE = "tutorials/tensors.md"
-
-
-@pytest.fixture(scope="module")
-def page(site_build):
-    return site_build.namespace(PAGE, "tensors")
+SESSION = "tensors"
 
 
 # Rank, shape and dtype

@@ -17,11 +17,7 @@ from dlguide.diagnostics import kernel_gradient_norms
 
 pytestmark = pytest.mark.build
 PAGE = "tutorials/vanishing-gradients.md"
-
-
-@pytest.fixture(scope="module")
-def page(site_build):
-    return site_build.namespace(PAGE, "vg")
+SESSION = "vg"
 
 
 def test_written_out_networks_match_build_mlp(page):
