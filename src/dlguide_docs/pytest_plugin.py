@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -52,7 +53,6 @@ class SiteBuild:
     site_dir: Path
     record: dict[str, Any]
     executor: Any
-    seconds: float
     warnings: list[str] = field(default_factory=list)
 
     def namespace(self, page: str, session: str) -> dict[str, Any]:
@@ -157,8 +157,7 @@ class ExpandingRunner(DefaultRunner):
     def runtest(self, test: Any, args: dict[str, Any], **kwargs: Any) -> None:
         """Execute the fence with its includes expanded, and remember what ran."""
         source = expand_includes(test.source, ROOT)
-        expanded = type(test)(**{**test.__dict__, "source": source})
-        super().runtest(expanded, args, **kwargs)
+        super().runtest(dataclasses.replace(test, source=source), args, **kwargs)
         EXECUTED_FENCES[Path(test.source_path)].append(source)
 
 
@@ -225,7 +224,6 @@ def site_build() -> SiteBuild:
     os.environ["DLGUIDE_EXEC_CACHE"] = "false"
     caught = _Collector()
     logging.getLogger("mkdocs").addHandler(caught)
-    start = time.perf_counter()
     try:
         config = load_config(str(ROOT / "mkdocs.yml"), strict=True)
         build(config)
@@ -233,14 +231,12 @@ def site_build() -> SiteBuild:
         pytest.fail(f"strict build failed: {error}\n" + "\n".join(caught.messages), pytrace=False)
     finally:
         logging.getLogger("mkdocs").removeHandler(caught)
-    seconds = time.perf_counter() - start
     record_path = ROOT / config.plugins["dlguide-exec"].config.record
     _BUILD.append(
         SiteBuild(
             site_dir=Path(config.site_dir),
             record=json.loads(record_path.read_text(encoding="utf-8")),
             executor=plugin.LAST_BUILD,
-            seconds=seconds,
             warnings=caught.messages,
         )
     )

@@ -84,36 +84,33 @@ def _files(site_dir: Path, suffix: str) -> list[Path]:
     return sorted(site_dir.rglob(f"*{suffix}"))
 
 
+def _offenders(site_dir: Path, files: list[Path], detector) -> dict[str, list[str]]:
+    """Map each file to the external sources `detector` finds in it, if any."""
+    return {
+        str(path.relative_to(site_dir)): found
+        for path in files
+        if (found := detector(path.read_text(encoding="utf-8", errors="replace")))
+    }
+
+
 def test_no_page_loads_anything_from_another_origin(site_build):
     pages = _files(site_build.site_dir, ".html")
     assert len(pages) >= 5
-    offenders = {
-        str(page.relative_to(site_build.site_dir)): found
-        for page in pages
-        if (found := external_sources_in_html(page.read_text(encoding="utf-8")))
-    }
+    offenders = _offenders(site_build.site_dir, pages, external_sources_in_html)
     assert not offenders, offenders
 
 
 def test_no_stylesheet_loads_fonts_or_images_from_another_origin(site_build):
     sheets = _files(site_build.site_dir, ".css")
     assert any("katex" in sheet.name for sheet in sheets)
-    offenders = {
-        str(sheet.relative_to(site_build.site_dir)): found
-        for sheet in sheets
-        if (found := external_sources_in_css(sheet.read_text(encoding="utf-8")))
-    }
+    offenders = _offenders(site_build.site_dir, sheets, external_sources_in_css)
     assert not offenders, offenders
 
 
 def test_no_script_of_ours_or_vendored_loads_from_another_origin(site_build):
     scripts = [s for s in _files(site_build.site_dir, ".js") if "/material/" not in s.as_posix()]
     assert any("mermaid" in script.name for script in scripts)
-    offenders = {
-        str(script.relative_to(site_build.site_dir)): found
-        for script in scripts
-        if (found := external_loads_in_js(script.read_text(encoding="utf-8", errors="replace")))
-    }
+    offenders = _offenders(site_build.site_dir, scripts, external_loads_in_js)
     assert not offenders, offenders
 
 
