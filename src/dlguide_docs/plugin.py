@@ -5,8 +5,11 @@ List it after `markdown-exec` in mkdocs.yml: it wraps markdown-exec's Python fen
 
 from __future__ import annotations
 
+import fnmatch
 import json
+import logging
 import os
+import re
 import platform
 import sys
 import time
@@ -28,6 +31,17 @@ from dlguide_docs.vendor import add_vendored
 
 # The most recent build in this process: the test pass reads it instead of re-running.
 LAST_BUILD: Executor | None = None
+
+# Authoring aid: `DLGUIDE_PAGES="algorithms/rnn.md tutorials/*.md"` builds only the pages
+# that match (plus the glossary, whose tooltips every page gets), into a separate site
+# and record, so a page and its claim tests can be tried without executing the rest.
+PAGES_VARIABLE = "DLGUIDE_PAGES"
+log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+
+
+def selected_pages() -> list[str]:
+    """The page patterns of a partial build, or an empty list for a full build."""
+    return os.environ.get(PAGES_VARIABLE, "").split()
 
 
 class ExecutedDocsConfig(Config):
@@ -65,6 +79,12 @@ class ExecutedDocsPlugin(BasePlugin[ExecutedDocsConfig]):
             cache_dir=self.root / self.config.cache_dir if self.config.cache else None,
         )
         LAST_BUILD = self.executor
+        self.record_path = self.root / self.config.record
+        self.pages = selected_pages()
+        if self.pages:
+            partial = self.root / "build" / "partial" / _slug(self.pages)
+            _configure_partial_build(config, partial, self.pages)
+            self.record_path = partial / "execution-record.json"
         fences = config.mdx_configs.get("pymdownx.superfences", {}).get("custom_fences", [])
         wrapped = 0
         for fence in fences:
@@ -85,6 +105,11 @@ class ExecutedDocsPlugin(BasePlugin[ExecutedDocsConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Add the pinned KaTeX and Mermaid files so that nothing loads from a CDN."""
+        if self.pages:
+            keep = [*self.pages, self.config.glossary]
+            for file in list(files.documentation_pages()):
+                if not any(fnmatch.fnmatch(file.src_uri, pattern) for pattern in keep):
+                    files.remove(file)
         return add_vendored(files, config, self.root / self.config.node_modules)
 
     def on_page_markdown(
@@ -108,9 +133,21 @@ class ExecutedDocsPlugin(BasePlugin[ExecutedDocsConfig]):
         record = self.executor.record()
         record["environment"] = _environment()
         record["build_seconds"] = time.perf_counter() - self.started
-        path = self.root / self.config.record
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(record, indent=1), encoding="utf-8")
+        self.record_path.parent.mkdir(parents=True, exist_ok=True)
+        self.record_path.write_text(json.dumps(record, indent=1), encoding="utf-8")
+
+
+def _slug(pages: list[str]) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", " ".join(pages)).strip("-")
+
+
+def _configure_partial_build(config: MkDocsConfig, folder: Path, pages: list[str]) -> None:
+    """Build only `pages`, into `folder`: links to the pages left out are not errors."""
+    config.site_dir = str(folder / "site")
+    for group in ("nav", "links"):
+        for check in config.validation[group]:
+            config.validation[group][check] = logging.DEBUG
+    log.info("%s is set: building only %s", PAGES_VARIABLE, " ".join(pages))
 
 
 def _version(*distributions: str) -> str:

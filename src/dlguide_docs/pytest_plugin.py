@@ -231,7 +231,7 @@ def site_build() -> SiteBuild:
         pytest.fail(f"strict build failed: {error}\n" + "\n".join(caught.messages), pytrace=False)
     finally:
         logging.getLogger("mkdocs").removeHandler(caught)
-    record_path = ROOT / config.plugins["dlguide-exec"].config.record
+    record_path = config.plugins["dlguide-exec"].record_path
     _BUILD.append(
         SiteBuild(
             site_dir=Path(config.site_dir),
