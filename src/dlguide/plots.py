@@ -178,5 +178,5 @@ def figure_to_svg(figure: Figure, alt: str) -> str:
     label = html.escape(alt.strip(), quote=True)
     opening_end = markup.index(">") + 1
     # role="img" makes assistive technology read the label instead of every text node.
-    opening = markup[:opening_end - 1] + f' role="img" aria-label="{label}">'
+    opening = markup[: opening_end - 1] + f' role="img" aria-label="{label}">'
     return f"{opening}<title>{label}</title>{markup[opening_end:]}"

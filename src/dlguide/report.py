@@ -91,8 +91,7 @@ def show_error(call: Callable[[], object], width: int | None = 80) -> str:
     """
     if not callable(call):
         raise ValueError(f"call must be a function of no arguments, got {call!r}")
-    if width is not None and (isinstance(width, bool) or not isinstance(width, int)
-                              or width < 20):
+    if width is not None and (isinstance(width, bool) or not isinstance(width, int) or width < 20):
         raise ValueError(f"width must be None or an int >= 20, got {width!r}")
     try:
         call()

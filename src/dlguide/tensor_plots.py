@@ -99,26 +99,48 @@ def plot_image_batch(images: ArrayLike, max_pixels: int = 64) -> Figure:
                 zorder=layer,
             )
             axes.add_patch(
-                Rectangle((x0, y0), width, height, fill=False, linewidth=0.8, color="0.3",
-                          zorder=layer + 1)
+                Rectangle(
+                    (x0, y0),
+                    width,
+                    height,
+                    fill=False,
+                    linewidth=0.8,
+                    color="0.3",
+                    zorder=layer + 1,
+                )
             )
             axes.text(
-                x0 + width - 0.03 * width, y0 + height - 0.03 * height,
-                _CHANNEL_NAMES[channels][channel], color="white", fontsize=8,
-                ha="right", va="top", fontweight="bold", zorder=layer + 1,
+                x0 + width - 0.03 * width,
+                y0 + height - 0.03 * height,
+                _CHANNEL_NAMES[channels][channel],
+                color="white",
+                fontsize=8,
+                ha="right",
+                va="top",
+                fontweight="bold",
+                zorder=layer + 1,
             )
-        axes.text(left + stack_width / 2, -0.26 * height, f"image {index}", ha="center", va="top",
-                  fontweight="bold")
+        axes.text(
+            left + stack_width / 2,
+            -0.26 * height,
+            f"image {index}",
+            ha="center",
+            va="top",
+            fontweight="bold",
+        )
 
     _annotate_axes(axes, height, width, channels, offset)
     batch_right = (num_images - 1) * (stack_width + _GAP * width) + stack_width
     top = height + (channels - 1) * offset + 0.12 * height
     axes.annotate(
-        "", xy=(0, top), xytext=(batch_right, top),
+        "",
+        xy=(0, top),
+        xytext=(batch_right, top),
         arrowprops={"arrowstyle": "|-|", "color": "0.2", "shrinkA": 0, "shrinkB": 0},
     )
-    axes.text(batch_right / 2, top + 0.04 * height, f"N = {num_images} images",
-              ha="center", va="bottom")
+    axes.text(
+        batch_right / 2, top + 0.04 * height, f"N = {num_images} images", ha="center", va="bottom"
+    )
     axes.set_title(f"shape (N, H, W, C) = {(num_images, height, width, channels)}")
     axes.set_xlim(-0.3 * width, batch_right + 0.1 * width)
     axes.set_ylim(-0.45 * height, top + 0.25 * height)
@@ -135,12 +157,18 @@ def _annotate_axes(axes: Axes, height: int, width: int, channels: int, offset: f
     axes.text(width / 2, below - 0.03 * height, f"W = {width}", ha="center", va="top")
     left = -0.06 * width
     axes.annotate("", xy=(left, 0), xytext=(left, height), arrowprops=arrow)
-    axes.text(left - 0.03 * width, height / 2, f"H = {height}", ha="right", va="center",
-              rotation=90)
+    axes.text(
+        left - 0.03 * width, height / 2, f"H = {height}", ha="right", va="center", rotation=90
+    )
     if channels > 1:
         depth = (channels - 1) * offset
         start = (width + 0.04 * width, -0.04 * height)
         end = (start[0] + depth, start[1] + depth)
         axes.annotate("", xy=start, xytext=end, arrowprops=arrow)
-        axes.text(end[0] + 0.03 * width, (start[1] + end[1]) / 2, f"C = {channels}",
-                  ha="left", va="center")
+        axes.text(
+            end[0] + 0.03 * width,
+            (start[1] + end[1]) / 2,
+            f"C = {channels}",
+            ha="left",
+            va="center",
+        )

@@ -101,7 +101,9 @@ def shown_code_problems(name: str, html: str, executed: set[str]) -> list[str]:
 
 
 def snippet_problems(
-    snippet: str, sources: dict[str, str], executed_by_source: dict[str, set[str]],
+    snippet: str,
+    sources: dict[str, str],
+    executed_by_source: dict[str, set[str]],
     snippets_base: Path,
 ) -> list[str]:
     """Check that a snippet file is shown by some page and that all of it ran.
@@ -116,7 +118,8 @@ def snippet_problems(
         One message per problem.
     """
     including = [
-        name for name, text in sources.items()
+        name
+        for name, text in sources.items()
         if any(target.partition(":")[0] == snippet for target in included_targets(text))
     ]
     if not including:

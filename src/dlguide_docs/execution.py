@@ -191,8 +191,9 @@ class Executor:
             A formatter with the same signature.
         """
 
-        def recording_formatter(source: str, language: str, css_class: str, options: dict,
-                                md: Any, **kwargs: Any) -> str:
+        def recording_formatter(
+            source: str, language: str, css_class: str, options: dict, md: Any, **kwargs: Any
+        ) -> str:
             run = self._current
             if run is None or language not in {"python", "py"}:
                 return formatter(source, language, css_class, options, md, **kwargs)

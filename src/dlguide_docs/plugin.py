@@ -9,8 +9,8 @@ import fnmatch
 import json
 import logging
 import os
-import re
 import platform
+import re
 import sys
 import time
 from datetime import date
@@ -173,8 +173,10 @@ def _environment() -> dict[str, str | int | None]:
 def _stamp(run: PageRun) -> str:
     env = _environment()
     count = len(run.blocks)
-    when = "when they were last executed" if any(b.cached for b in run.blocks) else (
-        f"when this page was built on {env['date']}"
+    when = (
+        "when they were last executed"
+        if any(b.cached for b in run.blocks)
+        else (f"when this page was built on {env['date']}")
     )
     return (
         '<p class="dlguide-verified" data-examples="{count}" data-seconds="{seconds:.2f}">'

@@ -37,10 +37,6 @@ LEARNING_RATE = 0.02  # SGD's step size; its momentum is 0.9, as in the paper
 BATCH_SIZE = 128
 
 
-
-
-
-
 def load_digits_split(seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Load the 8x8 digits as flat pixel vectors in [0, 1] and hold out a quarter.
 
@@ -94,8 +90,12 @@ def build_block_mlp(
     Raises:
         ValueError: If a size is not a positive int.
     """
-    for name, value in [("num_blocks", num_blocks), ("width", width),
-                        ("input_dim", input_dim), ("num_classes", num_classes)]:
+    for name, value in [
+        ("num_blocks", num_blocks),
+        ("width", width),
+        ("input_dim", input_dim),
+        ("num_classes", num_classes),
+    ]:
         positive_int(name, value)
     inputs = keras.Input((input_dim,), name="inputs")  # (batch, input_dim)
     hidden = keras.layers.ReLU(name="stem_relu")(_dense_bn(inputs, width, "stem"))
@@ -172,8 +172,14 @@ def degradation_curves(
             curves: dict[str, list[float]] = {"loss": [], "accuracy": []}
             optimizer = keras.optimizers.SGD(learning_rate, momentum=0.9)
             train_model(
-                model, train_x, train_y, optimizer, epochs, batch_size,
-                loss="sparse_categorical_crossentropy", seed=seed,
+                model,
+                train_x,
+                train_y,
+                optimizer,
+                epochs,
+                batch_size,
+                loss="sparse_categorical_crossentropy",
+                seed=seed,
                 on_epoch_end=functools.partial(_evaluate, model, train_x, train_y, curves),
             )
             result["loss"][kind].append(curves["loss"])

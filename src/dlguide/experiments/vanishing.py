@@ -36,8 +36,6 @@ WIDTH = 64  # units per hidden layer
 NOISE = 0.05  # spiral noise; the arms are 0.5 apart, so the task is learnable to ~100%
 
 
-
-
 def _check_names(configurations) -> tuple[str, ...]:
     """Return the configuration names, or raise ValueError naming the unknown ones."""
     names = tuple(CONFIGURATIONS if configurations is None else configurations)
@@ -47,8 +45,6 @@ def _check_names(configurations) -> tuple[str, ...]:
             f"configurations must be names from {', '.join(CONFIGURATIONS)}, got {names!r}"
         )
     return names
-
-
 
 
 def gradient_flow_table(

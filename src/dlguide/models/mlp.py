@@ -21,8 +21,6 @@ ACTIVATIONS = {
 }
 
 
-
-
 def _hidden_layer(inputs, index: int, width: int, activation: str, batch_norm: bool):
     """Apply hidden layer `index`: Dense -> activation, or Dense -> BatchNorm -> activation."""
     if not batch_norm:

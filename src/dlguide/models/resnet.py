@@ -39,16 +39,15 @@ ARCHITECTURES = {
 TOTAL_STRIDE = {False: 32, True: 8}
 
 
-
-
 def _check_input_shape(input_shape: object, small_input: bool) -> tuple[int, int, int]:
     """Return `input_shape` as a tuple, or raise ValueError saying what was expected."""
     if (
         not isinstance(input_shape, Sequence)
         or isinstance(input_shape, str)
         or len(input_shape) != 3
-        or any(isinstance(size, bool) or not isinstance(size, int) or size <= 0
-               for size in input_shape)
+        or any(
+            isinstance(size, bool) or not isinstance(size, int) or size <= 0 for size in input_shape
+        )
     ):
         raise ValueError(
             "input_shape must be a 3-tuple of positive ints (height, width, channels), "
@@ -129,40 +128,55 @@ def build_resnet(
 
 
 def resnet18(
-    input_shape: Sequence[int] = (224, 224, 3), num_classes: int = 1000, conv_bias: bool = False,
-    small_input: bool = False, name: str | None = None,
+    input_shape: Sequence[int] = (224, 224, 3),
+    num_classes: int = 1000,
+    conv_bias: bool = False,
+    small_input: bool = False,
+    name: str | None = None,
 ) -> keras.Model:
     """Build ResNet-18 (basic blocks, 2-2-2-2); see `build_resnet` for the arguments."""
     return build_resnet(18, input_shape, num_classes, conv_bias, small_input, name)
 
 
 def resnet34(
-    input_shape: Sequence[int] = (224, 224, 3), num_classes: int = 1000, conv_bias: bool = False,
-    small_input: bool = False, name: str | None = None,
+    input_shape: Sequence[int] = (224, 224, 3),
+    num_classes: int = 1000,
+    conv_bias: bool = False,
+    small_input: bool = False,
+    name: str | None = None,
 ) -> keras.Model:
     """Build ResNet-34 (basic blocks, 3-4-6-3); see `build_resnet` for the arguments."""
     return build_resnet(34, input_shape, num_classes, conv_bias, small_input, name)
 
 
 def resnet50(
-    input_shape: Sequence[int] = (224, 224, 3), num_classes: int = 1000, conv_bias: bool = False,
-    small_input: bool = False, name: str | None = None,
+    input_shape: Sequence[int] = (224, 224, 3),
+    num_classes: int = 1000,
+    conv_bias: bool = False,
+    small_input: bool = False,
+    name: str | None = None,
 ) -> keras.Model:
     """Build ResNet-50 (bottleneck blocks, 3-4-6-3); see `build_resnet` for the arguments."""
     return build_resnet(50, input_shape, num_classes, conv_bias, small_input, name)
 
 
 def resnet101(
-    input_shape: Sequence[int] = (224, 224, 3), num_classes: int = 1000, conv_bias: bool = False,
-    small_input: bool = False, name: str | None = None,
+    input_shape: Sequence[int] = (224, 224, 3),
+    num_classes: int = 1000,
+    conv_bias: bool = False,
+    small_input: bool = False,
+    name: str | None = None,
 ) -> keras.Model:
     """Build ResNet-101 (bottleneck blocks, 3-4-23-3); see `build_resnet` for the arguments."""
     return build_resnet(101, input_shape, num_classes, conv_bias, small_input, name)
 
 
 def resnet152(
-    input_shape: Sequence[int] = (224, 224, 3), num_classes: int = 1000, conv_bias: bool = False,
-    small_input: bool = False, name: str | None = None,
+    input_shape: Sequence[int] = (224, 224, 3),
+    num_classes: int = 1000,
+    conv_bias: bool = False,
+    small_input: bool = False,
+    name: str | None = None,
 ) -> keras.Model:
     """Build ResNet-152 (bottleneck blocks, 3-8-36-3); see `build_resnet` for the arguments."""
     return build_resnet(152, input_shape, num_classes, conv_bias, small_input, name)
@@ -219,50 +233,66 @@ def stage_table(model: keras.Model) -> list[dict]:
     if "pool1" in names:
         pool = model.get_layer("pool1")
         layers += f"; {pool.pool_size[0]}x{pool.pool_size[0]} max pool, stride {pool.strides[0]}"
-    rows = [{
-        "stage": "conv1",
-        "layers": layers,
-        "blocks": 0,
-        "filters": conv1.filters,
-        "output_shape": tuple(stem_layers[-1].output.shape[1:]),
-        "parameters": _layer_parameters(stem_layers),
-    }]
+    rows = [
+        {
+            "stage": "conv1",
+            "layers": layers,
+            "blocks": 0,
+            "filters": conv1.filters,
+            "output_shape": tuple(stem_layers[-1].output.shape[1:]),
+            "parameters": _layer_parameters(stem_layers),
+        }
+    ]
 
-    stages = sorted({int(re.match(r"stage(\d+)_", n).group(1)) for n in names
-                     if re.match(r"stage\d+_block\d+_out$", n)})
+    stages = sorted(
+        {
+            int(re.match(r"stage(\d+)_", n).group(1))
+            for n in names
+            if re.match(r"stage\d+_block\d+_out$", n)
+        }
+    )
     for stage in stages:
         prefix = f"stage{stage}_"
         blocks = [n for n in names if re.match(rf"{prefix}block\d+_out$", n)]
-        convs = [model.get_layer(f"{prefix}block1_conv{i}") for i in (1, 2, 3)
-                 if f"{prefix}block1_conv{i}" in names]
+        convs = [
+            model.get_layer(f"{prefix}block1_conv{i}")
+            for i in (1, 2, 3)
+            if f"{prefix}block1_conv{i}" in names
+        ]
         shapes = "; ".join(f"{c.kernel_size[0]}x{c.kernel_size[0]}, {c.filters}" for c in convs)
-        rows.append({
-            "stage": f"stage{stage}",
-            "layers": f"[{shapes}] x {len(blocks)}",
-            "blocks": len(blocks),
-            "filters": convs[1].filters,  # the 3x3 convolution (the second in both kinds)
-            "output_shape": tuple(model.get_layer(blocks[-1]).output.shape[1:]),
-            "parameters": _layer_parameters(
-                [layer for layer in model.layers if layer.name.startswith(prefix)]
-            ),
-        })
+        rows.append(
+            {
+                "stage": f"stage{stage}",
+                "layers": f"[{shapes}] x {len(blocks)}",
+                "blocks": len(blocks),
+                "filters": convs[1].filters,  # the 3x3 convolution (the second in both kinds)
+                "output_shape": tuple(model.get_layer(blocks[-1]).output.shape[1:]),
+                "parameters": _layer_parameters(
+                    [layer for layer in model.layers if layer.name.startswith(prefix)]
+                ),
+            }
+        )
 
     pool = model.get_layer("avg_pool")
     dense = model.get_layer("predictions")
-    rows.append({
-        "stage": "avg_pool",
-        "layers": "global average pool",
-        "blocks": 0,
-        "filters": None,
-        "output_shape": tuple(pool.output.shape[1:]),
-        "parameters": 0,
-    })
-    rows.append({
-        "stage": "predictions",
-        "layers": f"{dense.units}-way fully connected, {dense.activation.__name__}",
-        "blocks": 0,
-        "filters": dense.units,
-        "output_shape": tuple(dense.output.shape[1:]),
-        "parameters": _layer_parameters([dense]),
-    })
+    rows.append(
+        {
+            "stage": "avg_pool",
+            "layers": "global average pool",
+            "blocks": 0,
+            "filters": None,
+            "output_shape": tuple(pool.output.shape[1:]),
+            "parameters": 0,
+        }
+    )
+    rows.append(
+        {
+            "stage": "predictions",
+            "layers": f"{dense.units}-way fully connected, {dense.activation.__name__}",
+            "blocks": 0,
+            "filters": dense.units,
+            "output_shape": tuple(dense.output.shape[1:]),
+            "parameters": _layer_parameters([dense]),
+        }
+    )
     return rows
