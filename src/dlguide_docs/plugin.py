@@ -128,6 +128,10 @@ class ExecutedDocsPlugin(BasePlugin[ExecutedDocsConfig]):
         head, separator, rest = html.partition("</h1>")
         return head + separator + stamp + rest if separator else stamp + html
 
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        """Fill in example times quoted from other pages, now that every page has run."""
+        return fill_example_seconds(output, self.executor, partial=bool(self.pages))
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Write what this build executed, for the test pass and the benchmark."""
         record = self.executor.record()
@@ -135,6 +139,40 @@ class ExecutedDocsPlugin(BasePlugin[ExecutedDocsConfig]):
         record["build_seconds"] = time.perf_counter() - self.started
         self.record_path.parent.mkdir(parents=True, exist_ok=True)
         self.record_path.write_text(json.dumps(record, indent=1), encoding="utf-8")
+
+
+# A page quotes another page's measured example time with an empty placeholder,
+# <span class="dlguide-seconds" data-page="algorithms/gan.md"></span>, optionally with
+# data-measure="largest" for its slowest block instead of the total.
+_SECONDS = re.compile(
+    r'<span class="dlguide-seconds" data-page="(?P<page>[^"]+)"'
+    r'(?: data-measure="(?P<measure>total|largest)")?></span>'
+)
+
+
+def fill_example_seconds(html: str, executor: Executor, partial: bool = False) -> str:
+    """Replace each example-time placeholder in `html` with the seconds this build recorded.
+
+    Raises:
+        PluginError: If a placeholder names a page that ran no examples in this build
+            (in a partial build, which leaves pages out, it reads "not built" instead).
+    """
+
+    def seconds(match: re.Match[str]) -> str:
+        page, measure = match["page"], match["measure"] or "total"
+        run = executor.pages.get(page)
+        if run is None or not run.blocks:
+            if partial:
+                return '<span class="dlguide-seconds">not built</span>'
+            raise PluginError(f"example time quoted for {page}, which ran no examples")
+        times = [block.seconds for block in run.blocks]
+        value = sum(times) if measure == "total" else max(times)
+        return (
+            f'<span class="dlguide-seconds" data-page="{page}" data-measure="{measure}" '
+            f'data-seconds="{value:.2f}">{value:.1f}&nbsp;s</span>'
+        )
+
+    return _SECONDS.sub(seconds, html)
 
 
 def _slug(pages: list[str]) -> str:

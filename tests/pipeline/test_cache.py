@@ -7,6 +7,7 @@ and shows the new output, while an unchanged rebuild is served from the cache.
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
 
@@ -37,14 +38,17 @@ def tiny_site(tmp_path: Path) -> Path:
         "# Glossary\n\n### Tiny {#tiny}\n\nTiny is a test term. It has two sentences.\n"
     )
     (tmp_path / "lib" / "tinylib.py").write_text("VALUE = 'first value'\n")
-    (tmp_path / "snippets" / "tiny.py").write_text(textwrap.dedent(f"""\
+    (tmp_path / "snippets" / "tiny.py").write_text(
+        textwrap.dedent(f"""\
         # --8<-- [start:show]
         import runpy
         library = runpy.run_path({str(tmp_path / "lib" / "tinylib.py")!r})
         print("library says", library["VALUE"])
         # --8<-- [end:show]
-        """))
-    (tmp_path / "mkdocs.yml").write_text(textwrap.dedent(f"""\
+        """)
+    )
+    (tmp_path / "mkdocs.yml").write_text(
+        textwrap.dedent(f"""\
         site_name: Tiny
         theme: mkdocs
         nav: [index.md, glossary/index.md]
@@ -61,7 +65,8 @@ def tiny_site(tmp_path: Path) -> Path:
               cache: true
               dependencies: ["lib/**/*.py"]
               node_modules: {str(ROOT / "node_modules")!r}
-        """))
+        """)
+    )
     return tmp_path
 
 
@@ -140,9 +145,58 @@ def test_a_failing_example_fails_the_strict_build_and_is_not_cached(tiny_site):
     from mkdocs.exceptions import Abort
 
     snippet = tiny_site / "snippets" / "tiny.py"
-    snippet.write_text(snippet.read_text().replace('print("library says"', 'print(1 / 0, '))
+    snippet.write_text(snippet.read_text().replace('print("library says"', "print(1 / 0, "))
     with pytest.raises(Abort, match="strict mode"):
         build(load_config(str(tiny_site / "mkdocs.yml"), strict=True))
     (block,) = plugin.LAST_BUILD.pages["index.md"].blocks
     assert not block.ok
     assert not list((tiny_site / ".cache" / "executed").glob("*.json"))
+
+
+SUMMARY = """\
+# Summary
+
+The tiny page's examples took
+<span class="dlguide-seconds" data-page="index.md"></span>; the slowest,
+<span class="dlguide-seconds" data-page="index.md" data-measure="largest"></span>.
+
+[Back to the tiny page](index.md)
+"""
+
+
+def test_example_times_quoted_on_another_page_are_this_build_s(tiny_site):
+    (tiny_site / "docs" / "summary.md").write_text(SUMMARY)
+    _build(tiny_site)
+    seconds = plugin.LAST_BUILD.pages["index.md"].blocks[0].seconds
+    html = (tiny_site / "site" / "summary" / "index.html").read_text(encoding="utf-8")
+    quoted = BeautifulSoup(html, "html.parser").select("span.dlguide-seconds")
+    assert [span["data-measure"] for span in quoted] == ["total", "largest"]
+    for span in quoted:
+        assert span["data-seconds"] == f"{seconds:.2f}"
+        assert span.get_text() == f"{seconds:.1f}\xa0s"
+
+
+def test_quoting_a_page_that_ran_nothing_fails_the_build(tiny_site, caplog):
+    from mkdocs.exceptions import Abort
+
+    (tiny_site / "docs" / "summary.md").write_text(
+        '# Summary\n\n<span class="dlguide-seconds" data-page="missing.md"></span>\n'
+    )
+    with pytest.raises(Abort, match="BuildError"):
+        build(load_config(str(tiny_site / "mkdocs.yml"), strict=True))
+    assert "example time quoted for missing.md, which ran no examples" in caplog.text
+    assert not (tiny_site / "site" / "summary" / "index.html").exists()
+
+
+def test_a_partial_build_runs_only_the_selected_pages(tiny_site, monkeypatch):
+    (tiny_site / "docs" / "summary.md").write_text(SUMMARY)
+    monkeypatch.setenv(plugin.PAGES_VARIABLE, "summary.md")
+    # The summary links to a page left out of the build: not an error in a partial build.
+    build(load_config(str(tiny_site / "mkdocs.yml"), strict=True))
+    assert "index.md" not in plugin.LAST_BUILD.pages
+    partial = tiny_site / "build" / "partial" / "summary-md"
+    assert list(json.loads((partial / "execution-record.json").read_text())["pages"]) == []
+    html = (partial / "site" / "summary" / "index.html").read_text(encoding="utf-8")
+    assert html.count('<span class="dlguide-seconds">not built</span>') == 2
+    assert not (partial / "site" / "index.html").exists()
+    assert not (tiny_site / "site").exists()
