@@ -1,0 +1,151 @@
+"""Claims of docs/algorithms/gan.md, checked on what the build computed.
+
+The page trains the GAN on a ring of eight Gaussians (std 0.1, radius 2) on seeds 0, 1 and
+2 and scores 2,500 generated points before and after training. Ranges seen on seeds 0-4
+with the page's settings:
+
+- before training: 2-3 modes covered, 3.6%-5.6% of points within 3 sigma, energy
+  distance 0.70-1.36;
+- after 1,000 steps: 8 modes covered on every seed, 71.7%-83.7% within 3 sigma, energy
+  distance 0.132-0.173, 0.10-0.21 times its value before training;
+- a second sample of the target: 8 modes, 98.9% within 3 sigma, energy distance 0.034;
+- epoch-mean losses: discriminator 1.46-1.70 in the first epoch, 1.14 at the lowest, and
+  1.21-1.36 in the last; generator 0.75-1.07 in every epoch (0.80-1.05 in the last).
+"""
+
+from __future__ import annotations
+
+import math
+
+import keras
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.build
+PAGE = "algorithms/gan.md"
+SESSION = "gan"
+
+
+def nearest_mode_counts(samples, centers, std):
+    """Score points against mode centres independently of dlguide.mixtures."""
+    counts = np.zeros(len(centers), dtype=int)
+    close = 0
+    for point in samples:
+        distances = np.hypot(*(centers - point).T)  # (num_modes,)
+        nearest = int(np.argmin(distances))
+        if distances[nearest] <= 3 * std:
+            counts[nearest] += 1
+            close += 1
+    return counts, close / len(samples)
+
+
+def test_the_target_is_eight_well_separated_modes_on_a_ring(page):
+    centers, std = page["centers"], page["STD"]
+    assert centers.shape == (8, 2) and std == 0.1
+    np.testing.assert_allclose(np.linalg.norm(centers, axis=1), 2.0)
+    # "Neighbouring centres are more than 15 standard deviations apart."
+    chord = np.linalg.norm(centers[0] - centers[1])
+    assert chord == pytest.approx(2 * 2.0 * math.sin(math.pi / 8))
+    assert chord / std > 15
+    assert page["held_out"].shape == page["target_sample"].shape == (2500, 2)
+    assert not np.array_equal(page["held_out"], page["target_sample"])
+
+
+def test_a_sample_of_the_target_scores_the_closed_form(page):
+    modes, within, distance = page["best"]
+    assert modes == 8
+    # 1 - exp(-9/2) = 0.9889; with 2,500 points the sampling sd is 0.002.
+    assert within == pytest.approx(1 - math.exp(-4.5), abs=0.01)
+    assert distance < 0.06  # seen 0.034
+
+
+def test_the_non_saturating_loss_pushes_where_the_minimax_loss_does_not(page):
+    probabilities, pushes = page["probabilities"], page["pushes"]
+    # Closed forms: |d/dl -log sigmoid(l)| = 1 - p, |d/dl log(1 - sigmoid(l))| = p.
+    np.testing.assert_allclose(pushes[:, 0], 1 - probabilities, rtol=1e-6)
+    np.testing.assert_allclose(pushes[:, 1], probabilities, rtol=1e-6)
+    assert probabilities[3] == 0.5 and pushes[3, 0] == pytest.approx(pushes[3, 1])
+    assert round(page["rejected"][0] / page["rejected"][1]) == 999
+
+
+def test_the_networks_and_settings_are_the_ones_the_page_describes(page):
+    model = page["model"]
+    assert model.latent_dim == 2
+    assert model.generator.count_params() == (2 * 64 + 64) + (64 * 64 + 64) + (64 * 2 + 2)
+    assert model.discriminator.count_params() == (2 * 64 + 64) + (64 * 64 + 64) + (64 + 1)
+    hidden = model.discriminator.layers[1:-1]
+    assert [layer.activation.__name__ for layer in hidden] == ["leaky_relu"] * 2
+    for optimizer in (model.discriminator_optimizer, model.generator_optimizer):
+        assert optimizer.beta_1 == 0.5
+        assert optimizer.learning_rate.numpy() == pytest.approx(3e-3)
+    assert model.discriminator_optimizer is not model.generator_optimizer
+    assert keras.optimizers.Adam().beta_1 == 0.9  # the default the page mentions
+    assert page["TRAIN_SIZE"] == 12_800 and page["BATCH_SIZE"] == 256
+    assert page["EPOCHS"] == 20 and page["steps_per_epoch"] == 50
+    assert page["SEEDS"] == (0, 1, 2)
+
+
+def test_fit_took_a_thousand_steps_per_seed(page):
+    # Adam counts its updates: 1,000 for each network of seed 0.
+    model = page["model"]
+    assert int(model.discriminator_optimizer.iterations.numpy()) == 1000
+    assert int(model.generator_optimizer.iterations.numpy()) == 1000
+    for history in page["histories"].values():
+        assert len(history["discriminator_loss"]) == len(history["generator_loss"]) == 20
+
+
+def test_seed_0_improves_over_training(page):
+    snapshots = page["snapshots"][0]
+    assert list(snapshots) == [0, 2, 5, 10, 20]
+    scores = {epoch: page["score"](samples) for epoch, samples in snapshots.items()}
+    assert scores[20][0] == 8
+    assert scores[20][1] > scores[0][1] + 0.5
+    assert scores[20][2] < scores[0][2] / 3
+    assert page["end"] == scores[20] and page["start"] == scores[0]
+
+
+def test_every_seed_covers_all_eight_modes_after_training(page):
+    results = page["results"]
+    assert list(results) == [0, 1, 2]
+    for seed, (before, after) in results.items():
+        assert after[0] == 8, seed  # seen 8 on seeds 0-4
+        assert before[0] <= 4, seed  # seen 2-3
+        assert before[1] <= 0.15, seed  # seen 3.6%-5.6%
+        assert after[1] >= 0.6, seed  # seen 71.7%-83.7%
+        assert after[1] < page["best"][1], seed  # the bridges between modes
+        assert before[2] >= 0.5, seed  # seen 0.70-1.36
+        assert after[2] <= 0.22, seed  # seen 0.132-0.173
+        assert after[2] / before[2] <= 0.35, seed  # seen 0.10-0.21
+        assert after[2] > page["best"][2], seed
+    assert max(page["ratios"]) <= 0.35
+
+
+def test_coverage_agrees_with_an_independent_count(page):
+    centers, std = page["centers"], page["STD"]
+    for seed, samples in page["final"].items():
+        counts, within = nearest_mode_counts(samples, centers, std)
+        modes = int(np.sum(counts >= 20))
+        assert (modes, within) == pytest.approx(page["results"][seed][1][:2]), seed
+    # Seed 0's final samples are those of the model the figure followed.
+    assert page["score"](page["final"][0]) == page["results"][0][1]
+
+
+def test_the_losses_hover_near_their_coin_flip_values(page):
+    last_discriminator, last_generator = page["last_discriminator"], page["last_generator"]
+    assert len(last_discriminator) == len(last_generator) == 3
+    for value in last_discriminator:
+        # seen 1.21-1.36; 2 log 2 = 1.386
+        assert 1.05 <= value <= 2 * math.log(2) + 0.05
+    for value in last_generator:
+        assert 0.65 <= value <= 1.3  # seen 0.80-1.05; log 2 = 0.693
+
+
+def test_neither_loss_falls_towards_zero_in_any_epoch(page):
+    curves = page["curves"]
+    assert list(curves) == ["discriminator", "generator"]
+    for discriminator, generator in zip(curves["discriminator"], curves["generator"], strict=True):
+        assert len(discriminator) == len(generator) == 20
+        # The figure's "start above 2 log 2": first epoch seen 1.46-1.70.
+        assert discriminator[0] > 2 * math.log(2)
+        assert min(discriminator) >= 1.0  # seen 1.14 at the lowest, over all epochs
+        assert min(generator) >= 0.6 and max(generator) <= 1.3  # seen 0.75-1.07
