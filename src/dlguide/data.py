@@ -3,6 +3,7 @@
 import math
 
 import numpy as np
+from sklearn.datasets import load_digits
 
 
 def _check_int(name: str, value: object, minimum: int) -> int:
@@ -116,3 +117,19 @@ def train_test_split(
     order = np.random.default_rng(seed).permutation(num_samples)
     test_rows, train_rows = order[:num_test], order[num_test:]
     return features[train_rows], features[test_rows], labels[train_rows], labels[test_rows]
+
+
+def load_digits_split(seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Load the 8x8 digits as flat pixel vectors in [0, 1] and hold out a quarter.
+
+    Args:
+        seed: Seed of the split.
+
+    Returns:
+        `(train_x, test_x, train_y, test_y)`: float32 features of shape (num, 64) and
+        integer labels 0-9 of shape (num,); 1,348 training and 449 test images.
+    """
+    digits = load_digits()
+    features = (digits.data / 16.0).astype(np.float32)  # (1797, 64); pixels are 0..16
+    labels = digits.target.astype(np.int32)  # (1797,)
+    return train_test_split(features, labels, test_fraction=0.25, seed=seed)

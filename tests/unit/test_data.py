@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from dlguide.data import make_spirals, train_test_split
+from dlguide.data import load_digits_split, make_spirals, train_test_split
 
 
 def test_spirals_shapes_dtypes_and_balance():
@@ -75,3 +75,10 @@ def test_split_rejects_bad_arguments_by_name(arguments, argument_name):
     call = {"features": np.zeros((5, 2)), "labels": np.zeros(5), **arguments}
     with pytest.raises(ValueError, match=rf"^{argument_name} must"):
         train_test_split(**call)
+
+
+def test_digits_split_holds_out_a_quarter_of_the_1797_images():
+    train_x, test_x, train_y, test_y = load_digits_split(0)
+    assert train_x.shape == (1348, 64) and test_x.shape == (449, 64)
+    assert train_x.dtype == np.float32 and train_x.min() >= 0.0 and train_x.max() <= 1.0
+    assert set(np.unique(np.concatenate([train_y, test_y]))) == set(range(10))

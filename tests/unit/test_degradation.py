@@ -57,13 +57,6 @@ def test_plain_and_residual_nets_differ_only_in_the_additions():
     assert len(dense) == 2 * 3 + 2  # stem, two per block, output
 
 
-def test_digits_split_holds_out_a_quarter_of_the_1797_images():
-    train_x, test_x, train_y, test_y = degradation.load_digits_split(0)
-    assert train_x.shape == (1348, 64) and test_x.shape == (449, 64)
-    assert train_x.dtype == np.float32 and train_x.min() >= 0.0 and train_x.max() <= 1.0
-    assert set(np.unique(np.concatenate([train_y, test_y]))) == set(range(10))
-
-
 def test_train_model_takes_integer_classes_and_reports_each_epoch():
     # The hook and the multi-class loss the experiment relies on.
     rng = np.random.default_rng(0)
@@ -72,7 +65,15 @@ def test_train_model_takes_integer_classes_and_reports_each_epoch():
     set_seed(0)
     model = degradation.build_block_mlp(1, width=4, input_dim=4, num_classes=3)
     epochs_seen = []
-    history = train_model(model, x, y, keras.optimizers.SGD(0.01), epochs=3, batch_size=16,
-                          loss="sparse_categorical_crossentropy", on_epoch_end=epochs_seen.append)
+    history = train_model(
+        model,
+        x,
+        y,
+        keras.optimizers.SGD(0.01),
+        epochs=3,
+        batch_size=16,
+        loss="sparse_categorical_crossentropy",
+        on_epoch_end=epochs_seen.append,
+    )
     assert epochs_seen == [0, 1, 2]
     assert len(history["loss"]) == 9 and all(np.isfinite(history["loss"]))

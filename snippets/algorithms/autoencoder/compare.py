@@ -1,15 +1,11 @@
 # --8<-- [start:data]
-from sklearn.datasets import load_digits
+from dlguide.data import load_digits_split
 
-from dlguide.data import train_test_split
-
-digits = load_digits()
-pixels = (digits.data / 16.0).astype("float32")  # (1797, 64): 0..16 -> [0, 1]
 SEEDS, CODE_SIZES = (0, 1, 2), (2, 8, 32)
 EPOCHS, BATCH_SIZE = 60, 128
-# Each seed holds out its own quarter of the images: 1,348 train, 449 test.
-splits = {seed: train_test_split(pixels, digits.target, seed=seed)
-          for seed in SEEDS}
+# Each seed holds out its own quarter of the images: 1,348 train, 449 test,
+# 64 pixels each, scaled from 0..16 to [0, 1].
+splits = {seed: load_digits_split(seed) for seed in SEEDS}
 # --8<-- [end:data]
 
 # --8<-- [start:compare]

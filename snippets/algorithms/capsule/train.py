@@ -1,7 +1,7 @@
 # --8<-- [start:train]
 import keras
 
-from dlguide.experiments.degradation import load_digits_split
+from dlguide.data import load_digits_split
 from dlguide.training import accuracy
 
 SEEDS, EPOCHS, LEARNING_RATE = (0, 1, 2), 8, 3e-3

@@ -1,5 +1,5 @@
 # --8<-- [start:train]
-from dlguide.experiments.degradation import load_digits_split
+from dlguide.data import load_digits_split
 from dlguide.training import accuracy, train_model
 
 SEEDS, EPOCHS = (0, 1, 2), 15

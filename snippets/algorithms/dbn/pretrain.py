@@ -1,6 +1,6 @@
 # --8<-- [start:pretrain]
 import dlguide
-from dlguide.experiments.degradation import load_digits_split
+from dlguide.data import load_digits_split
 from dlguide.models.dbn import pretrain_layers
 from dlguide.report import markdown_table
 

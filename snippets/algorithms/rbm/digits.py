@@ -1,5 +1,5 @@
 # --8<-- [start:train]
-from dlguide.experiments.degradation import load_digits_split
+from dlguide.data import load_digits_split
 from dlguide.models.rbm import train_rbm
 from dlguide.report import markdown_table
 

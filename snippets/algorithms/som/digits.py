@@ -1,5 +1,5 @@
 # --8<-- [start:train]
-from dlguide.experiments.degradation import load_digits_split
+from dlguide.data import load_digits_split
 
 DIGIT_SIDE, DIGIT_STEPS = 12, 13_480  # ten passes over the 1,348 digits
 digit_maps, digit_histories, digit_order, digit_accuracy = {}, {}, {}, {}

@@ -20,10 +20,9 @@ from collections.abc import Sequence
 
 import keras
 import numpy as np
-from sklearn.datasets import load_digits
 
 from dlguide._validation import positive_int, positive_number, seed_list
-from dlguide.data import train_test_split
+from dlguide.data import load_digits_split
 from dlguide.models.resnet import trainable_parameter_count
 from dlguide.models.resnet_blocks import BATCH_NORM_EPSILON, BATCH_NORM_MOMENTUM
 from dlguide.seeding import set_seed
@@ -35,22 +34,6 @@ WIDTH = 64  # units per hidden layer, as many as the input has pixels
 EPOCHS = 10
 LEARNING_RATE = 0.02  # SGD's step size; its momentum is 0.9, as in the paper
 BATCH_SIZE = 128
-
-
-def load_digits_split(seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Load the 8x8 digits as flat pixel vectors in [0, 1] and hold out a quarter.
-
-    Args:
-        seed: Seed of the split.
-
-    Returns:
-        `(train_x, test_x, train_y, test_y)`: float32 features of shape (num, 64) and
-        integer labels 0-9 of shape (num,); 1,348 training and 449 test images.
-    """
-    digits = load_digits()
-    features = (digits.data / 16.0).astype(np.float32)  # (1797, 64); pixels are 0..16
-    labels = digits.target.astype(np.int32)  # (1797,)
-    return train_test_split(features, labels, test_fraction=0.25, seed=seed)
 
 
 def _dense_bn(inputs, width: int, name: str):
