@@ -26,14 +26,14 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from dlguide_docs.execution import Executor, PageRun
-from dlguide_docs.glossary import write_abbreviations
+from dlguide_docs.glossary import INDEX, INDEX_MARKER, index_markdown, write_abbreviations
 from dlguide_docs.vendor import add_vendored
 
 # The most recent build in this process: the test pass reads it instead of re-running.
 LAST_BUILD: Executor | None = None
 
 # Authoring aid: `DLGUIDE_PAGES="algorithms/rnn.md tutorials/*.md"` builds only the pages
-# that match (plus the glossary, whose tooltips every page gets), into a separate site
+# that match (plus the glossary's index page), into a separate site
 # and record, so a page and its claim tests can be tried without executing the rest.
 PAGES_VARIABLE = "DLGUIDE_PAGES"
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -53,7 +53,7 @@ class ExecutedDocsConfig(Config):
     snippets_base = config_options.Type(str, default=".")
     dependencies = config_options.ListOfItems(config_options.Type(str), default=[])
     node_modules = config_options.Type(str, default="node_modules")
-    glossary = config_options.Type(str, default="glossary/index.md")
+    glossary = config_options.Type(str, default="glossary")
     abbreviations = config_options.Type(str, default=".cache/generated/abbreviations.md")
 
 
@@ -68,11 +68,20 @@ class ExecutedDocsPlugin(BasePlugin[ExecutedDocsConfig]):
             path for pattern in self.config.dependencies for path in sorted(self.root.glob(pattern))
         ]
         # Always part of every page's key: the pipeline itself, the configuration (its
-        # Markdown extensions render the output), and the glossary (its tooltips are
-        # applied to the output too).
+        # Markdown extensions render the output), and the glossary's tooltips (they are
+        # applied to the output too; the rest of the glossary is not part of the key).
+        self.glossary = Path(config.docs_dir) / self.config.glossary
+        abbreviations = self.root / self.config.abbreviations
+        self.entries = write_abbreviations(self.glossary, abbreviations)
+        # The tooltips go to the abbr extension's own glossary option rather than being
+        # appended to each page's source: markdown-exec renders every example's output
+        # with the same extensions, and re-parsing a few hundred definitions per output
+        # cost about 0.7 s per example.
+        abbr = config.mdx_configs.setdefault("abbr", {})
+        abbr["glossary"] = {s: e.tooltip for e in self.entries for s in e.spellings}
         dependencies.extend(sorted(Path(__file__).parent.glob("*.py")))
         dependencies.append(Path(config.config_file_path))
-        dependencies.append(Path(config.docs_dir) / self.config.glossary)
+        dependencies.append(abbreviations)
         self.executor = Executor(
             snippets_base=self.root / self.config.snippets_base,
             dependencies=dependencies,
@@ -94,9 +103,6 @@ class ExecutedDocsPlugin(BasePlugin[ExecutedDocsConfig]):
                 wrapped += 1
         if not wrapped:
             raise PluginError("dlguide-exec must be listed after markdown-exec in plugins")
-        write_abbreviations(
-            Path(config.docs_dir) / self.config.glossary, self.root / self.config.abbreviations
-        )
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
@@ -106,7 +112,7 @@ class ExecutedDocsPlugin(BasePlugin[ExecutedDocsConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Add the pinned KaTeX and Mermaid files so that nothing loads from a CDN."""
         if self.pages:
-            keep = [*self.pages, self.config.glossary]
+            keep = [*self.pages, f"{self.config.glossary}/{INDEX}"]
             for file in list(files.documentation_pages()):
                 if not any(fnmatch.fnmatch(file.src_uri, pattern) for pattern in keep):
                     files.remove(file)
@@ -115,7 +121,11 @@ class ExecutedDocsPlugin(BasePlugin[ExecutedDocsConfig]):
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
-        """Start executing a page (or find it in the cache)."""
+        """Start executing a page (or find it in the cache); fill in the glossary index."""
+        if page.file.src_uri == f"{self.config.glossary}/{INDEX}":
+            if INDEX_MARKER not in markdown:
+                raise PluginError(f"{page.file.src_uri} lacks its marker {INDEX_MARKER}")
+            markdown = markdown.replace(INDEX_MARKER, index_markdown(self.entries))
         self.executor.start_page(page.file.src_uri, markdown)
         return markdown
 

@@ -35,7 +35,10 @@ def tiny_site(tmp_path: Path) -> Path:
     (tmp_path / "lib").mkdir()
     (tmp_path / "docs" / "index.md").write_text(PAGE)
     (tmp_path / "docs" / "glossary" / "index.md").write_text(
-        "# Glossary\n\n### Tiny {#tiny}\n\nTiny is a test term. It has two sentences.\n"
+        "# Glossary\n\n<!-- glossary:index -->\n"
+    )
+    (tmp_path / "docs" / "glossary" / "terms.md").write_text(
+        "# Terms\n\n## Tiny {#tiny}\n\nTiny is a test term. It has two sentences.\n"
     )
     (tmp_path / "lib" / "tinylib.py").write_text("VALUE = 'first value'\n")
     (tmp_path / "snippets" / "tiny.py").write_text(
@@ -51,13 +54,12 @@ def tiny_site(tmp_path: Path) -> Path:
         textwrap.dedent(f"""\
         site_name: Tiny
         theme: mkdocs
-        nav: [index.md, glossary/index.md]
+        nav: [index.md, glossary/index.md, glossary/terms.md]
         markdown_extensions:
           - abbr
           - pymdownx.snippets:
               base_path: [{str(tmp_path)!r}]
               check_paths: true
-              auto_append: [{str(tmp_path / ".cache/generated/abbreviations.md")!r}]
           - pymdownx.superfences
         plugins:
           - markdown-exec
@@ -117,12 +119,22 @@ def test_pipeline_change_invalidates_the_page(tiny_site, monkeypatch):
     assert _build(tiny_site) == ("library says first value", False)
 
 
-def test_glossary_change_invalidates_the_page(tiny_site):
+def test_tooltip_change_invalidates_the_page(tiny_site):
     # The page's output is rendered with the glossary's tooltips applied.
     _build(tiny_site)
-    glossary = tiny_site / "docs" / "glossary" / "index.md"
+    glossary = tiny_site / "docs" / "glossary" / "terms.md"
     glossary.write_text(glossary.read_text().replace("a test term", "a renamed test term"))
     assert _build(tiny_site) == ("library says first value", False)
+
+
+def test_glossary_edit_beyond_the_tooltips_is_served_from_the_cache(tiny_site):
+    # Only the tooltips (first sentences) reach other pages' output.
+    _build(tiny_site)
+    glossary = tiny_site / "docs" / "glossary" / "terms.md"
+    glossary.write_text(glossary.read_text().replace("two sentences", "a second sentence"))
+    assert _build(tiny_site) == ("library says first value", True)
+    html = (tiny_site / "site" / "glossary" / "terms" / "index.html").read_text()
+    assert "a second sentence" in html
 
 
 def test_configuration_change_invalidates_the_page(tiny_site):
@@ -139,6 +151,14 @@ def test_tooltips_are_generated_from_the_glossary(tiny_site):
     assert generated == "*[Tiny]: Tiny is a test term.\n"
     html = (tiny_site / "site" / "index.html").read_text(encoding="utf-8")
     assert '<abbr title="Tiny is a test term.">Tiny</abbr>' in html
+
+
+def test_glossary_index_lists_every_entry(tiny_site):
+    _build(tiny_site)
+    html = (tiny_site / "site" / "glossary" / "index.html").read_text(encoding="utf-8")
+    links = BeautifulSoup(html, "html.parser").select('a[href$="terms/#tiny"]')
+    assert len(links) == 2  # once under its topic, once in the A-Z list
+    assert "glossary:index" not in html
 
 
 def test_a_failing_example_fails_the_strict_build_and_is_not_cached(tiny_site):
