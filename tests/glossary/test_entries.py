@@ -90,6 +90,12 @@ def test_entry_has_its_anchor_on_its_page_and_a_full_sentence(row):
     assert re.fullmatch(r"[A-Z0-9].*[A-Za-z0-9)]\.", tooltip), tooltip
     assert 6 <= len(tooltip.split()) <= 35, tooltip  # one plain sentence, short
     assert "$" not in tooltip and "`" not in entry.definition.split(". ")[0], tooltip
+    # An abbreviation's full stop would end the tooltip early before a capital letter.
+    assert "e.g." not in tooltip and "i.e." not in tooltip, tooltip
+    # The tooltip is about its own term (or, for a synonym, says whose other name it is).
+    assert entry.term.casefold() in tooltip.casefold(), tooltip
+    if row["canonical"]:
+        assert "another name for" in tooltip, tooltip
 
 
 @pytest.mark.parametrize("row", [r for r in ROWS if r["canonical"]], ids=_row_id)
@@ -116,12 +122,15 @@ def test_entry_has_see_also_links_to_existing_entries(row):
         assert anchor in ANCHORS and ENTRIES[anchor].page == f"{page}.md", (row["anchor"], anchor)
 
 
-@pytest.mark.parametrize("row", [r for r in ROWS if r["computational"] == "yes"], ids=_row_id)
-def test_computational_entry_has_an_executed_example(row):
+@pytest.mark.parametrize("row", ROWS, ids=_row_id)
+def test_an_entry_has_an_executed_example_if_and_only_if_it_is_computational(row):
     entry = ENTRIES[row["anchor"]]
     built = [f for f in find_fences(entry.body) if f.is_python and f.built]
-    assert built, f"{row['anchor']} is computational but has no executed example"
-    assert all(f.content.strip() for f in built)
+    if row["computational"] == "yes":
+        assert built, f"{row['anchor']} is computational but has no executed example"
+        assert all(f.content.strip() for f in built)
+    else:
+        assert not built, f"{row['anchor']} runs an example: mark it computational"
 
 
 def test_no_spelling_has_two_tooltips():

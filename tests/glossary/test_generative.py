@@ -9,14 +9,9 @@ after 0, 1, 10 and 50 training calls (at most 1.005 after 50 calls over seeds 0-
 
 from __future__ import annotations
 
-import csv
-import re
-
 import keras
 import numpy as np
 import pytest
-
-from dlguide_docs.pytest_plugin import ROOT
 
 pytestmark = pytest.mark.build
 PAGE = "glossary/generative.md"
@@ -107,50 +102,3 @@ def test_the_normalized_layer_does_not_lengthen_distances(page):
 
 
 # --- The page's entries -----------------------------------------------------------------
-
-_HEADING = re.compile(r"^## (?P<term>.+?) \{#(?P<anchor>[\w-]+)\}$")
-_LINK = re.compile(r"\[([^\]]+)\]\(([^)]*)\)")
-
-
-def _entries(text):
-    """(term, anchor, aliases, tooltip, body) of each level-2 entry of a glossary page."""
-    entries = []
-    for block in re.split(r"^(?=## )", text, flags=re.M)[1:]:
-        heading, *lines = block.split("\n")
-        match = _HEADING.match(heading)
-        assert match, heading
-        aliases = ()
-        if lines and lines[0].startswith("<!-- abbr:"):
-            aliases = tuple(a.strip() for a in lines[0][10:-4].split(","))
-            lines = lines[1:]
-        paragraph = "\n".join(lines).strip().split("\n\n")[0].replace("\n", " ")
-        plain = re.sub(r"[*_`]", "", _LINK.sub(r"\1", paragraph))
-        tooltip = re.split(r"(?<=[.!?])\s+(?=[A-Z])", plain, maxsplit=1)[0]
-        entries.append((match["term"], match["anchor"], aliases, tooltip, block))
-    return entries
-
-
-def test_the_page_holds_exactly_its_rows_of_terms_csv():
-    text = (ROOT / "docs" / PAGE).read_text(encoding="utf-8")
-    with open(ROOT / "tests" / "glossary" / "terms.csv", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    known = {(row["page"], row["anchor"]) for row in rows}
-    mine = {row["anchor"]: row for row in rows if row["page"] == "generative"}
-    entries = _entries(text)
-    assert sorted(anchor for _, anchor, *_ in entries) == sorted(mine)
-    assert not re.search(r"^#{3,} ", text, flags=re.M)
-    spellings = [s for term, _, aliases, *_ in entries for s in (term, *aliases)]
-    assert len(spellings) == len(set(spellings))
-    for term, anchor, _, tooltip, body in entries:
-        assert tooltip.endswith("."), term
-        assert 8 <= len(tooltip.split()) <= 35, term
-        assert "$" not in tooltip and "e.g." not in tooltip and "i.e." not in tooltip, term
-        assert term.lower() in tooltip.lower(), term
-        executed = '```python exec="on" session="glossary-generative"' in body
-        assert executed == (mine[anchor]["computational"] == "yes"), term
-        see_also = body.split("**See also:**")[1].split("**At work in:**")[0]
-        targets = [target for _, target in _LINK.findall(see_also)]
-        assert len(targets) >= 2, term
-        for target in targets:
-            file, _, fragment = target.partition("#")
-            assert ((file[:-3] if file else "generative"), fragment) in known, target

@@ -8,8 +8,6 @@ exploding and vanishing gradients) use seed 0; their margins come from seeds 0-5
 
 from __future__ import annotations
 
-import csv
-import re
 from pathlib import Path
 
 import keras
@@ -307,71 +305,3 @@ def test_clipping_acts_on_finished_gradients_inside_the_optimizer():
 
 
 # The page's format: the parser and the site's tooltips depend on it.
-
-_HEADING = re.compile(r"^## (?P<term>.+?) \{#(?P<anchor>[\w-]+)\}$")
-_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
-
-
-def _entries():
-    lines = (ROOT / "docs" / PAGE).read_text(encoding="utf-8").split("\n")
-    starts = [i for i, line in enumerate(lines) if line.startswith("## ")]
-    entries = {}
-    for start, end in zip(starts, [*starts[1:], len(lines)], strict=True):
-        heading = _HEADING.match(lines[start])
-        assert heading, lines[start]
-        body = lines[start + 1 : end]
-        aliases = []
-        if body and body[0].startswith("<!-- abbr:"):
-            aliases = [a.strip() for a in body[0][len("<!-- abbr:") : -len("-->")].split(",")]
-            body = body[1:]
-        text = "\n".join(body).strip()
-        paragraph = text.split("\n\n")[0].replace("\n", " ")
-        plain = re.sub(r"[*_`]", "", _LINK.sub(r"\1", paragraph))
-        tooltip = re.split(r"(?<=[.!?])\s+(?=[A-Z])", plain, maxsplit=1)[0]
-        entries[heading["anchor"]] = {
-            "term": heading["term"],
-            "aliases": aliases,
-            "text": text,
-            "first": paragraph,
-            "tooltip": tooltip,
-        }
-    return entries
-
-
-def _rows():
-    with (ROOT / "tests" / "glossary" / "terms.csv").open(encoding="utf-8") as handle:
-        return [row for row in csv.DictReader(handle) if row["page"] == "optimization"]
-
-
-def test_the_page_has_exactly_its_rows_of_terms_csv():
-    text = (ROOT / "docs" / PAGE).read_text(encoding="utf-8")
-    assert not re.search(r"^###", text, re.MULTILINE)
-    assert [row["anchor"] for row in _rows()] == list(_entries())
-
-
-def test_every_tooltip_is_one_plain_sentence_about_its_term():
-    for anchor, entry in _entries().items():
-        tooltip = entry["tooltip"]
-        assert tooltip.endswith("."), anchor
-        assert 8 <= len(tooltip.split()) <= 35, (anchor, len(tooltip.split()))
-        assert "$" not in tooltip and "e.g." not in tooltip and "i.e." not in tooltip
-        term = entry["term"].lower()
-        lowered = re.sub(r"^(the|an|a) ", "", tooltip.lower())
-        assert lowered.startswith(term), anchor
-
-
-def test_entries_have_examples_links_and_synonyms_as_terms_csv_says():
-    entries = _entries()
-    spellings = [s for entry in entries.values() for s in [entry["term"], *entry["aliases"]]]
-    assert len(spellings) == len(set(spellings))
-    for row in _rows():
-        entry = entries[row["anchor"]]
-        executed = 'exec="on"' in entry["text"]
-        assert executed == (row["computational"] == "yes"), row["anchor"]
-        if row["canonical"]:
-            assert "another name for" in entry["tooltip"], row["anchor"]
-            assert f"(#{row['canonical']})" in entry["first"], row["anchor"]
-            assert entry["term"].lower() in entries[row["canonical"]]["text"].lower()
-        else:
-            see_also = entry["text"].split("**See also:**")[1].split("**At work in:**")[0]
-            assert len(_LINK.findall(see_also)) >= 2, row["anchor"]

@@ -9,11 +9,9 @@ here directly, on tiny models.
 from __future__ import annotations
 
 import ast
-import csv
 import inspect
 import math
 import pathlib
-import re
 
 import keras
 import numpy as np
@@ -26,57 +24,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import precision_score, recall_score
 from sklearn.preprocessing import StandardScaler
 
-from dlguide_docs.pytest_plugin import ROOT
-
 pytestmark = pytest.mark.build
 PAGE = "glossary/training.md"
 SESSION = "glossary-training"
-
-_SOURCE = ROOT / "docs" / "glossary" / "training.md"
-_HEADING = re.compile(r"^## (?P<term>.+?) \{#(?P<anchor>[\w-]+)\}$", re.MULTILINE)
-_EXECUTED = '```python exec="on" session="glossary-training"'
-
-
-def _entries() -> list[tuple[str, str, str]]:
-    """(term, anchor, body) of each `## Term {#anchor}` entry of the page, in order."""
-    text = _SOURCE.read_text(encoding="utf-8")
-    headings = list(_HEADING.finditer(text))
-    ends = [match.start() for match in headings[1:]] + [len(text)]
-    return [
-        (match["term"], match["anchor"], text[match.end() : end])
-        for match, end in zip(headings, ends, strict=True)
-    ]
-
-
-def _tooltip(body: str) -> str:
-    """The definition's first sentence as plain text, as the tooltip generator reads it."""
-    paragraph = []
-    for line in body.strip().split("\n"):
-        if line.startswith("<!--"):
-            continue
-        if not line.strip():
-            if paragraph:
-                break
-            continue
-        paragraph.append(line.strip())
-    plain = re.sub(r"[*_`]", "", re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", " ".join(paragraph)))
-    return re.split(r"(?<=[.!?])\s+(?=[A-Z])", plain, maxsplit=1)[0]
-
-
-def test_the_page_has_exactly_its_rows_of_terms_csv():
-    with (ROOT / "tests" / "glossary" / "terms.csv").open(encoding="utf-8") as file:
-        rows = [row for row in csv.DictReader(file) if row["page"] == "training"]
-    entries = _entries()
-    assert [anchor for _, anchor, _ in entries] == [row["anchor"] for row in rows]
-    for (term, anchor, body), row in zip(entries, rows, strict=True):
-        executed = _EXECUTED in body
-        assert executed == (row["computational"] == "yes"), anchor
-        assert "**See also:**" in body, anchor
-        tooltip = _tooltip(body)
-        assert tooltip.endswith("."), anchor
-        assert tooltip.lower().startswith((term.lower(), f"a {term.lower()}", f"an {term.lower()}"))
-        assert 8 <= len(tooltip.split()) <= 35, (anchor, tooltip)
-        assert "$" not in tooltip and "e.g." not in tooltip and "i.e." not in tooltip, anchor
 
 
 def test_an_epoch_takes_ceil_n_over_b_steps(page):
