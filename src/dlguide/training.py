@@ -28,6 +28,7 @@ def train_model(
     loss: str = "binary_crossentropy",
     seed: int = 0,
     on_epoch_end: Callable[[int], None] | None = None,
+    held_out: tuple[ArrayLike, ArrayLike] | None = None,
 ) -> dict[str, list[float]]:
     """Train `model` with minibatch gradient steps and record each step's loss and gradient norm.
 
@@ -47,11 +48,14 @@ def train_model(
         seed: Seed of the per-epoch shuffling.
         on_epoch_end: If given, called with the 0-based epoch after each completed epoch
             (for example to evaluate the model); not called after a diverged step.
+        held_out: If given, held-out `(inputs, targets)` whose `accuracy` is measured
+            after each completed epoch.
 
     Returns:
         A dict with three lists, one value per step taken: "loss" (the minibatch loss),
         "gradient_norm" (the global L2 norm of all gradients, before clipping) and
-        "epoch" (the 0-based epoch the step belongs to).
+        "epoch" (the 0-based epoch the step belongs to); with `held_out`, also
+        "held_out_accuracy", one value per completed epoch.
 
     Raises:
         ValueError: If `epochs` or `batch_size` is not a positive int, `loss` is unknown,
@@ -90,6 +94,8 @@ def train_model(
 
     rng = np.random.default_rng(seed)
     history: dict[str, list[float]] = {"loss": [], "gradient_norm": [], "epoch": []}
+    if held_out is not None:
+        history["held_out_accuracy"] = []
     for epoch in range(epochs):
         order = rng.permutation(len(x))
         for start in range(0, len(x), batch_size):
@@ -100,6 +106,8 @@ def train_model(
             history["epoch"].append(epoch)
             if not math.isfinite(history["loss"][-1]):
                 return history
+        if held_out is not None:
+            history["held_out_accuracy"].append(accuracy(model, *held_out))
         if on_epoch_end is not None:
             on_epoch_end(epoch)
     return history

@@ -56,3 +56,23 @@ def test_train_model_rejects_bad_arguments_by_name(arguments, message):
     model = build_mlp(2, depth=1, width=2)
     with pytest.raises(ValueError, match=message):
         train_model(model, optimizer=keras.optimizers.SGD(), **call)
+
+
+def test_held_out_accuracy_is_measured_after_every_epoch():
+    x, y = linearly_separable(128)
+    set_seed(0)
+    model = build_mlp(2, depth=2, width=8)
+    seen = []
+    history = train_model(
+        model,
+        x[:96],
+        y[:96],
+        keras.optimizers.Adam(0.05),
+        epochs=4,
+        batch_size=32,
+        on_epoch_end=lambda epoch: seen.append(accuracy(model, x[96:], y[96:])),
+        held_out=(x[96:], y[96:]),
+    )
+    assert history["held_out_accuracy"] == seen  # the same numbers an epoch callback sees
+    assert len(seen) == 4 and seen[-1] > 0.9
+    assert "held_out_accuracy" not in train_model(model, x, y, keras.optimizers.SGD(0.1), epochs=1)

@@ -1,23 +1,18 @@
 # --8<-- [start:train]
 from dlguide.data import load_digits_split
-from dlguide.training import accuracy, train_model
+from dlguide.training import train_model
 
 SEEDS, EPOCHS = (0, 1, 2), 15
 
 
 def held_out_curve(model, train_x, train_y, test_x, test_y, seed):
     """Train with Adam; return the held-out accuracy after every epoch."""
-    curve = []
-
-    def record(epoch):
-        curve.append(accuracy(model, test_x, test_y))
-
-    train_model(
+    history = train_model(
         model, train_x, train_y, keras.optimizers.Adam(1e-3), epochs=EPOCHS,
         batch_size=32, loss="sparse_categorical_crossentropy", seed=seed,
-        on_epoch_end=record,
+        held_out=(test_x, test_y),
     )
-    return curve
+    return history["held_out_accuracy"]
 
 
 curves = {"CNN": [], "MLP": []}  # one curve per seed

@@ -21,7 +21,7 @@ print(f"largest difference from the RBMs: {largest_gap:.1e}")
 
 # --8<-- [start:finetune]
 from dlguide.models import build_mlp
-from dlguide.training import accuracy, train_model
+from dlguide.training import train_model
 
 EPOCHS = 20
 
@@ -29,17 +29,12 @@ EPOCHS = 20
 def fine_tune(model, seed):
     """Train on the labels with Adam; return held-out accuracy per epoch."""
     train_x, test_x, train_y, test_y = splits[seed]
-    curve = []
-
-    def record(epoch):
-        curve.append(accuracy(model, test_x, test_y))
-
-    train_model(
+    history = train_model(
         model, train_x, train_y, keras.optimizers.Adam(3e-3), epochs=EPOCHS,
         batch_size=64, loss="sparse_categorical_crossentropy", seed=seed,
-        on_epoch_end=record,
+        held_out=(test_x, test_y),
     )
-    return curve
+    return history["held_out_accuracy"]
 
 
 curves = {"DBN: sigmoid, pre-trained": [], "sigmoid, random start": [],
