@@ -18,10 +18,12 @@ import json
 import logging
 import os
 import time
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
 from markdown_it import MarkdownIt
@@ -32,9 +34,15 @@ from pytest_markdown_docs.plugin import (
     MarkdownTextFile,
 )
 
+from dlguide_docs import handoff
 from dlguide_docs.fences import Fence, dedent_containers, expand_includes, find_fences
 
 DOCS_GROUP = "docs"
+# Tests that only read the built site, which may run in the other worker (see handoff).
+SITE_GROUP = "site"
+TICKET = Path("build") / "site-ticket.json"
+# How long a `site` test waits for the other worker's build before failing.
+TICKET_TIMEOUT = 30 * 60
 ROOT = Path(__file__).resolve().parents[2]
 
 # Sources of the plain fences executed in this pass, by source file, for the coverage check.
@@ -44,16 +52,31 @@ _BUILT_POSITION: dict[tuple[Path, int], int] = {}
 # The build this worker made; set by the `site_build` fixture.
 _BUILD: list[SiteBuild] = []
 _STARTED = pytest.StashKey[float]()
+_RUN = pytest.StashKey[str]()
+# Whether this run collected docs items, i.e. whether some worker will build the site.
+_DOCS_COLLECTED: list[bool] = [False]
 
 
 @dataclass
 class SiteBuild:
-    """The strict build this pass made, and what it executed."""
+    """The strict build this pass made, and what it executed.
+
+    Attributes:
+        site_dir: The built site.
+        record: The build's execution record.
+        executor: The executor that ran the examples (it holds each session's globals).
+        warnings: What MkDocs logged at WARNING or above.
+        site_url: The address the site was built for: a port of 127.0.0.1 reserved for
+            it, under the published path, so the browser tests serve it where it expects
+            to be (Material's instant navigation only follows links whose origin, port
+            included, is the one in the sitemap), as `mkdocs serve` does.
+    """
 
     site_dir: Path
     record: dict[str, Any]
     executor: Any
     warnings: list[str] = field(default_factory=list)
+    site_url: str = ""
 
     def namespace(self, page: str, session: str) -> dict[str, Any]:
         """Return the globals a page's session ended with."""
@@ -108,6 +131,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             if fence is not None and fence.built:
                 item.runner_name = "built"
                 item.add_marker(pytest.mark.usefixtures("site_build"))
+        elif item.get_closest_marker("site") is not None:
+            item.add_marker(pytest.mark.xdist_group(SITE_GROUP))
         elif item.get_closest_marker("build") is not None:
             item.add_marker(pytest.mark.xdist_group(DOCS_GROUP))
             if item.get_closest_marker("after_examples") is not None:
@@ -117,6 +142,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if deselected:
         config.hook.pytest_deselected(items=deselected)
     items[:] = kept + last
+    _DOCS_COLLECTED[0] = any(
+        marker.args == (DOCS_GROUP,)
+        for item in items
+        for marker in item.iter_markers("xdist_group")
+    )
 
 
 @pytest.hookimpl(trylast=True)
@@ -148,6 +178,11 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "after_examples: runs after every example of the pass (coverage checks)"
     )
+    config.addinivalue_line(
+        "markers", "site: reads the built site only; may run in another worker than the build"
+    )
+    workerinput = getattr(config, "workerinput", None)
+    config.stash[_RUN] = workerinput["testrunuid"] if workerinput else uuid.uuid4().hex
 
 
 @register_runner(default=True)
@@ -213,8 +248,13 @@ def page(request: pytest.FixtureRequest, site_build: SiteBuild) -> dict[str, Any
 
 
 @pytest.fixture(scope="session")
-def site_build() -> SiteBuild:
-    """Run the strict build once in this worker, executing every example without a cache."""
+def site_build(request: pytest.FixtureRequest) -> SiteBuild:
+    """Run the strict build once in this worker, executing every example without a cache.
+
+    The site is built for a port of 127.0.0.1 reserved during the build; when it ends,
+    the port is released for the browser tests' server, and a ticket tells the other
+    worker where the site is.
+    """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort
@@ -222,15 +262,22 @@ def site_build() -> SiteBuild:
     from dlguide_docs import plugin
 
     os.environ["DLGUIDE_EXEC_CACHE"] = "false"
+    run, ticket = request.config.stash[_RUN], ROOT / TICKET
+    listener = handoff.reserve_port()
+    published = urlparse(load_config(str(ROOT / "mkdocs.yml")).site_url)
+    site_url = f"http://127.0.0.1:{listener.getsockname()[1]}{published.path}"
     caught = _Collector()
     logging.getLogger("mkdocs").addHandler(caught)
     try:
-        config = load_config(str(ROOT / "mkdocs.yml"), strict=True)
+        config = load_config(str(ROOT / "mkdocs.yml"), strict=True, site_url=site_url)
         build(config)
     except Abort as error:
-        pytest.fail(f"strict build failed: {error}\n" + "\n".join(caught.messages), pytrace=False)
+        message = f"strict build failed: {error}\n" + "\n".join(caught.messages)
+        handoff.write_ticket(ticket, run, error=message)
+        pytest.fail(message, pytrace=False)
     finally:
         logging.getLogger("mkdocs").removeHandler(caught)
+        listener.close()
     record_path = config.plugins["dlguide-exec"].record_path
     _BUILD.append(
         SiteBuild(
@@ -238,9 +285,38 @@ def site_build() -> SiteBuild:
             record=json.loads(record_path.read_text(encoding="utf-8")),
             executor=plugin.LAST_BUILD,
             warnings=caught.messages,
+            site_url=config.site_url,
         )
     )
+    handoff.write_ticket(
+        ticket, run, site_dir=str(config.site_dir), site_url=config.site_url,
+        record=str(record_path), warnings=caught.messages,
+    )  # fmt: skip
     return _BUILD[0]
+
+
+@pytest.fixture(scope="session")
+def built_site(request: pytest.FixtureRequest) -> SiteBuild:
+    """The site this pass built, for tests that only read it (marked `site`).
+
+    In the worker that built it, that build. In another worker, what the builder's ticket
+    names (its executor stays with the builder). With no docs items in the run, or without
+    xdist, this worker builds it.
+    """
+    if _BUILD:
+        return _BUILD[0]
+    if not hasattr(request.config, "workerinput") or not _DOCS_COLLECTED[0]:
+        return request.getfixturevalue("site_build")
+    ticket = handoff.wait_for_ticket(ROOT / TICKET, request.config.stash[_RUN], TICKET_TIMEOUT)
+    if "error" in ticket:
+        pytest.fail(f"the other worker's build failed:\n{ticket['error']}", pytrace=False)
+    return SiteBuild(
+        site_dir=Path(ticket["site_dir"]),
+        record=json.loads(Path(ticket["record"]).read_text(encoding="utf-8")),
+        executor=None,
+        warnings=ticket["warnings"],
+        site_url=ticket["site_url"],
+    )
 
 
 class _Collector(logging.Handler):
