@@ -22,11 +22,14 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils.meta import get_data
 
 from dlguide_docs.execution import Executor, PageRun
 from dlguide_docs.glossary import INDEX, INDEX_MARKER, index_markdown, write_abbreviations
+from dlguide_docs.links import resolve_md_links
+from dlguide_docs.notebooks import FLAG, download_link, page_notebook
 from dlguide_docs.vendor import add_vendored
 
 # The most recent build in this process: the test pass reads it instead of re-running.
@@ -110,13 +113,40 @@ class ExecutedDocsPlugin(BasePlugin[ExecutedDocsConfig]):
         self.started = time.perf_counter()
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        """Add the pinned KaTeX and Mermaid files so that nothing loads from a CDN."""
+        """Add the pinned KaTeX and Mermaid files, and the notebooks of the pages that ask."""
         if self.pages:
             keep = [*self.pages, f"{self.config.glossary}/{INDEX}"]
             for file in list(files.documentation_pages()):
                 if not any(fnmatch.fnmatch(file.src_uri, pattern) for pattern in keep):
                     files.remove(file)
+        self.notebooks = self._add_notebooks(files, config)
         return add_vendored(files, config, self.root / self.config.node_modules)
+
+    def _add_notebooks(self, files: Files, config: MkDocsConfig) -> dict[str, File]:
+        """Generate `<page>.ipynb` beside each page whose front matter says `notebook: true`."""
+        env = _environment()
+        versions = {"TensorFlow": str(env["tensorflow"]), "Keras": str(env["keras"])}
+        notebooks = {}
+        for page in list(files.documentation_pages()):
+            if get_data(page.content_string)[1].get(FLAG) is not True:
+                continue
+            try:
+                content = page_notebook(
+                    page.content_string,
+                    page_src=page.src_uri,
+                    site_url=config.site_url or "",
+                    snippets_base=self.root / self.config.snippets_base,
+                    versions=versions,
+                    page_url=lambda src: File(
+                        src, None, "", config.use_directory_urls
+                    ).url.removeprefix("./"),
+                )
+            except ValueError as error:
+                raise PluginError(f"no notebook for {page.src_uri}: {error}") from error
+            path = page.src_uri.removesuffix(".md") + ".ipynb"  # beside the page's output
+            notebooks[page.src_uri] = File.generated(config, path, content=content)
+            files.append(notebooks[page.src_uri])
+        return notebooks
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
@@ -130,13 +160,31 @@ class ExecutedDocsPlugin(BasePlugin[ExecutedDocsConfig]):
         return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        """Stamp a page that ran examples with its versions and measured run time."""
+        """Resolve links in executed output; stamp the page; link its notebook if it has one."""
+        html = self._resolve_output_links(html, page, files)
         run = self.executor.end_page()
-        if run is None or not run.blocks:
+        stamp = _stamp(run) if run is not None and run.blocks else ""
+        notebook = self.notebooks.get(page.file.src_uri)
+        if notebook is not None:
+            stamp += download_link(notebook.url_relative_to(page.file))
+        if not stamp:
             return html
-        stamp = _stamp(run)
         head, separator, rest = html.partition("</h1>")
         return head + separator + stamp + rest if separator else stamp + html
+
+    def _resolve_output_links(self, html: str, page: Page, files: Files) -> str:
+        def url_for(src: str) -> str | None:
+            file = files.get_file_from_path(src)
+            return file.url_relative_to(page.file) if file is not None else None
+
+        html, missing = resolve_md_links(html, page.file.src_uri, url_for)
+        for target in missing:
+            # A warning, which --strict turns into a failed build; in a partial build the
+            # page may only have been left out.
+            level = logging.DEBUG if self.pages else logging.WARNING
+            log.log(level, "%s: executed output links to %s, which is not a page",
+                    page.file.src_uri, target)
+        return html
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         """Fill in example times quoted from other pages, now that every page has run."""
