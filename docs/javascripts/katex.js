@@ -10,4 +10,12 @@ document$.subscribe(({ body }) => {
     ],
     throwOnError: false,
   });
+  // A formula wider than the column scrolls sideways; keyboard users can only scroll
+  // what they can focus (axe-core rule scrollable-region-focusable). Widths are final
+  // once KaTeX's fonts have loaded.
+  document.fonts.ready.then(() => {
+    for (const block of body.querySelectorAll("div.arithmatex")) {
+      if (block.scrollWidth > block.clientWidth) block.tabIndex = 0;
+    }
+  });
 });
