@@ -8,6 +8,12 @@ HOST ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONHASHSEED := 0
+# The browser tests drive this Chromium (Playwright's own browser download does not work
+# offline). On Debian `make test` installs it; elsewhere name an installed Chrome or
+# Chromium: `make test CHROMIUM=/usr/bin/google-chrome`.
+CHROMIUM ?= /usr/bin/chromium
+export DLGUIDE_CHROMIUM := $(CHROMIUM)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: setup serve build test lint lock clean
 
@@ -24,6 +30,10 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-liberation
+
 serve: setup
 	$(BIN)/mkdocs serve --dev-addr $(HOST)
 
@@ -31,8 +41,9 @@ build: setup
 	$(BIN)/mkdocs build --strict
 
 # The whole docs-test pass: the strict build (which executes every example once),
-# pytest-markdown-docs fences, the coverage check, claim tests and unit tests.
-test: setup
+# pytest-markdown-docs fences, the coverage check, claim tests, unit tests, the offline
+# link check and the browser tests.
+test: setup $(CHROMIUM)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 lint: setup

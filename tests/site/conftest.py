@@ -1,0 +1,62 @@
+"""Fixtures of the browser tests: the built site served locally, and a guarded Chromium."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from browser import Guard, launch_options, origin_of
+from served import serve
+
+from dlguide_docs.pytest_plugin import SiteBuild
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: SiteBuild) -> str:
+    """The address the pass built the site for: 127.0.0.1, under the published path."""
+    return built_site.site_url
+
+
+@pytest.fixture(scope="session")
+def local_site(built_site: SiteBuild) -> Iterator[str]:
+    """The built site served at the address it was built for; yields that address."""
+    with serve(built_site.site_dir, built_site.site_url) as address:
+        assert address == built_site.site_url, (address, built_site.site_url)
+        yield address
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    """Debian's Chromium, headless, for one test module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(**launch_options())
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_context(browser, local_site: str) -> Iterator[Callable[..., tuple]]:
+    """Make browser contexts that abort and record any request outside the local site."""
+    made = []
+
+    def make(**options) -> tuple:
+        context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **options})
+        guard = Guard(origin_of(local_site))
+
+        def route(route) -> None:
+            if guard.allows(route.request.url):
+                route.continue_()
+            else:
+                guard.external.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", route)
+        context.set_default_timeout(10_000)
+        made.append(context)
+        return context, guard
+
+    yield make
+    for context in made:
+        context.close()
