@@ -60,6 +60,11 @@ class Guard:
             + [f"failed request: {text}" for text in self.failed]
         )
 
+    def assert_clean(self, expected: str = "") -> None:
+        """Fail with every recorded problem, except those mentioning `expected` (if given)."""
+        problems = [p for p in self.problems() if not expected or expected not in p]
+        assert not problems, "\n".join(problems)
+
     def watch(self, page) -> None:
         """Record the console errors, page errors and failed requests of `page`."""
         page.on("console", lambda m: m.type == "error" and self.console_errors.append(

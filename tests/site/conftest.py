@@ -60,3 +60,16 @@ def open_context(browser, local_site: str) -> Iterator[Callable[..., tuple]]:
     yield make
     for context in made:
         context.close()
+
+
+@pytest.fixture
+def guarded_page(open_context) -> Callable[..., tuple]:
+    """Make a page in a new guarded context; returns the page and its guard."""
+
+    def make(**options) -> tuple:
+        context, guard = open_context(**options)
+        page = context.new_page()
+        guard.watch(page)
+        return page, guard
+
+    return make

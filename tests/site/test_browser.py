@@ -64,7 +64,7 @@ def test_every_page_in_the_sitemap_loads_cleanly(
     assert all(status == 200 for status in statuses.values()), {
         path: status for path, status in statuses.items() if status != 200
     }
-    assert not guard.problems(), "\n".join(guard.problems())
+    guard.assert_clean()
 
 
 def _search(page, local_site: str, query: str) -> list[str]:
@@ -92,23 +92,19 @@ def _search(page, local_site: str, query: str) -> list[str]:
     ],
 )
 def test_search_returns_the_expected_pages_first(
-    local_site: str, open_context, query: str, first: str, within_two: str
+    local_site: str, guarded_page, query: str, first: str, within_two: str
 ):
-    context, guard = open_context()
-    page = context.new_page()
-    guard.watch(page)
+    page, guard = guarded_page()
     results = _search(page, local_site, query)
     prefix = urlparse(local_site).path
     assert results, f"no results for {query!r}"
     assert results[0] == prefix + first, results[:5]
     assert prefix + within_two in results[:2], results[:5]
-    assert not guard.problems(), "\n".join(guard.problems())
+    guard.assert_clean()
 
 
-def test_math_renders_with_no_raw_delimiters(local_site: str, open_context):
-    context, guard = open_context()
-    page = context.new_page()
-    guard.watch(page)
+def test_math_renders_with_no_raw_delimiters(local_site: str, guarded_page):
+    page, guard = guarded_page()
     for path in ("tutorials/vanishing-gradients/", "glossary/activations/"):
         open_page(page, local_site + path)
         formulas = page.locator("article .arithmatex")
@@ -123,13 +119,11 @@ def test_math_renders_with_no_raw_delimiters(local_site: str, open_context):
         )
         for raw in ("$$", "\\(", "\\[", "\\frac"):
             assert raw not in text, (path, raw)
-    assert not guard.problems(), "\n".join(guard.problems())
+    guard.assert_clean()
 
 
-def test_mermaid_diagrams_render_to_svg(local_site: str, open_context):
-    context, guard = open_context()
-    page = context.new_page()
-    guard.watch(page)
+def test_mermaid_diagrams_render_to_svg(local_site: str, guarded_page):
+    page, guard = guarded_page()
     open_page(page, local_site + "algorithms/cnn/")
     diagrams = page.locator("article pre.diagram")
     assert diagrams.count() >= 1
@@ -140,13 +134,11 @@ def test_mermaid_diagrams_render_to_svg(local_site: str, open_context):
         box = svg.bounding_box()
         assert box["width"] > 100 and box["height"] > 20, box
         assert svg.locator("text, foreignObject").count() > 2  # labelled nodes, not a blank
-    assert not guard.problems(), "\n".join(guard.problems())
+    guard.assert_clean()
 
 
-def test_copy_button_copies_the_code(local_site: str, open_context):
-    context, guard = open_context(permissions=["clipboard-read", "clipboard-write"])
-    page = context.new_page()
-    guard.watch(page)
+def test_copy_button_copies_the_code(local_site: str, guarded_page):
+    page, guard = guarded_page(permissions=["clipboard-read", "clipboard-write"])
     open_page(page, local_site + "tutorials/tensors/")
     block = page.locator("article .language-python pre").first
     expected = block.locator("> code").inner_text()
@@ -155,13 +147,11 @@ def test_copy_button_copies_the_code(local_site: str, open_context):
     copied = page.evaluate("navigator.clipboard.readText()")
     assert "tf.constant" in copied
     assert copied.strip() == expected.strip()
-    assert not guard.problems(), "\n".join(guard.problems())
+    guard.assert_clean()
 
 
-def test_content_tabs_switch(local_site: str, open_context):
-    context, guard = open_context()
-    page = context.new_page()
-    guard.watch(page)
+def test_content_tabs_switch(local_site: str, guarded_page):
+    page, guard = guarded_page()
     open_page(page, local_site + "tutorials/vanishing-gradients/")
     tabs = page.locator("article .tabbed-set").first
     labels = tabs.locator(".tabbed-labels > label")
@@ -172,13 +162,11 @@ def test_content_tabs_switch(local_site: str, open_context):
     assert blocks.nth(1).is_visible() and not blocks.nth(0).is_visible()
     labels.nth(0).click()
     assert blocks.nth(0).is_visible() and not blocks.nth(1).is_visible()
-    assert not guard.problems(), "\n".join(guard.problems())
+    guard.assert_clean()
 
 
-def test_light_dark_toggle_switches_the_palette(local_site: str, open_context):
-    context, guard = open_context(color_scheme="light")
-    page = context.new_page()
-    guard.watch(page)
+def test_light_dark_toggle_switches_the_palette(local_site: str, guarded_page):
+    page, guard = guarded_page(color_scheme="light")
     open_page(page, local_site)
 
     def scheme() -> tuple[str, str]:
@@ -195,13 +183,11 @@ def test_light_dark_toggle_switches_the_palette(local_site: str, open_context):
     page.locator("form[data-md-component=palette] label:visible").click()
     page.wait_for_function("document.body.dataset.mdColorScheme === 'default'")
     assert scheme() == light
-    assert not guard.problems(), "\n".join(guard.problems())
+    guard.assert_clean()
 
 
-def test_hovering_a_glossary_term_shows_its_tooltip(local_site: str, open_context):
-    context, guard = open_context()
-    page = context.new_page()
-    guard.watch(page)
+def test_hovering_a_glossary_term_shows_its_tooltip(local_site: str, guarded_page):
+    page, guard = guarded_page()
     open_page(page, local_site + "algorithms/cnn/")
     term = page.locator("article p abbr[title]").first
     definition = term.get_attribute("title")
@@ -212,13 +198,11 @@ def test_hovering_a_glossary_term_shows_its_tooltip(local_site: str, open_contex
     tooltip.wait_for()
     assert tooltip.inner_text().strip() == definition
     assert tooltip.is_visible()
-    assert not guard.problems(), "\n".join(guard.problems())
+    guard.assert_clean()
 
 
-def test_instant_navigation_goes_to_a_tutorial_and_back(local_site: str, open_context):
-    context, guard = open_context()
-    page = context.new_page()
-    guard.watch(page)
+def test_instant_navigation_goes_to_a_tutorial_and_back(local_site: str, guarded_page):
+    page, guard = guarded_page()
     open_page(page, local_site)
     home_title = page.locator("article h1").inner_text()
     # A marker on the window survives instant navigation and is lost on a full reload.
@@ -231,16 +215,14 @@ def test_instant_navigation_goes_to_a_tutorial_and_back(local_site: str, open_co
     page.wait_for_url(local_site)
     page.locator("article h1", has_text=home_title).wait_for()
     assert page.evaluate("window.dlguideMarker") == "kept", "the page was reloaded"
-    assert not guard.problems(), "\n".join(guard.problems())
+    guard.assert_clean()
 
 
 @pytest.mark.parametrize("width", [360, 1280])
 def test_showcase_pages_fit_the_screen_and_are_captured(
-    local_site: str, open_context, width: int
+    local_site: str, guarded_page, width: int
 ):
-    context, guard = open_context(viewport={"width": width, "height": 800})
-    page = context.new_page()
-    guard.watch(page)
+    page, guard = guarded_page(viewport={"width": width, "height": 800})
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     overflowing = {}
     for name, path in SHOWCASE.items():
@@ -252,13 +234,11 @@ def test_showcase_pages_fit_the_screen_and_are_captured(
         if page_width > width:
             overflowing[path] = page_width
     assert not overflowing, f"wider than {width} px: {overflowing}"
-    assert not guard.problems(), "\n".join(guard.problems())
+    guard.assert_clean()
 
 
-def test_a_missing_address_gets_the_projects_404_page(local_site: str, open_context):
-    context, guard = open_context()
-    page = context.new_page()
-    guard.watch(page)
+def test_a_missing_address_gets_the_projects_404_page(local_site: str, guarded_page):
+    page, guard = guarded_page()
     response = open_page(page, local_site + "no/such/page/")
     assert response.status == 404
     assert page.locator("article h1").inner_text() == "Page not found"
@@ -270,14 +250,11 @@ def test_a_missing_address_gets_the_projects_404_page(local_site: str, open_cont
         assert page.request.get(link).status == 200, link
     # The one expected failure: the missing page itself (a 404 response, and Chromium's
     # console message about it).
-    problems = [p for p in guard.problems() if "no/such/page/" not in p]
-    assert not problems, "\n".join(problems)
+    guard.assert_clean(expected="no/such/page/")
 
 
-def test_favicon_and_logo_are_the_projects(local_site: str, open_context):
-    context, guard = open_context()
-    page = context.new_page()
-    guard.watch(page)
+def test_favicon_and_logo_are_the_projects(local_site: str, guarded_page):
+    page, guard = guarded_page()
     open_page(page, local_site)
     icon = page.locator("link[rel=icon]").get_attribute("href")
     assert icon.endswith("assets/logo.svg")
@@ -286,15 +263,13 @@ def test_favicon_and_logo_are_the_projects(local_site: str, open_context):
     assert logo.evaluate("img => img.complete && img.naturalWidth > 0")
     body = page.request.get(page.locator("link[rel=icon]").evaluate("l => l.href"))
     assert body.status == 200 and b"Deep Learning Guide" in body.body()
-    assert not guard.problems(), "\n".join(guard.problems())
+    guard.assert_clean()
 
 
 def test_the_notebook_link_downloads_the_pages_notebook(
-    built_site: SiteBuild, local_site: str, open_context
+    built_site: SiteBuild, local_site: str, guarded_page
 ):
-    context, guard = open_context(accept_downloads=True)
-    page = context.new_page()
-    guard.watch(page)
+    page, guard = guarded_page(accept_downloads=True)
     open_page(page, local_site + "tutorials/tensors/")
     link = page.locator("article a.dlguide-notebook")
     assert link.count() == 1
@@ -304,4 +279,4 @@ def test_the_notebook_link_downloads_the_pages_notebook(
     assert download.suggested_filename == "tensors.ipynb"
     served = built_site.site_dir / "tutorials" / "tensors.ipynb"
     assert Path(download.path()).read_bytes() == served.read_bytes()
-    assert not guard.problems(), "\n".join(guard.problems())
+    guard.assert_clean()
