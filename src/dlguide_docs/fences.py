@@ -20,6 +20,8 @@ _INCLUDE = re.compile(r"""^(?P<indent>\s*)--8<--\s+["'](?P<target>[^"']+)["']\s*
 _SECTION_MARK = re.compile(r"#\s*--8<--\s*\[(?P<kind>start|end):(?P<name>[\w-]+)\]")
 _EXEC_OPTION = re.compile(r"""\bexec=["']?(?:on|1|true|yes)["']?""", re.IGNORECASE)
 _REASON = re.compile(r"""data-reason=["'](?P<reason>[^"']*)["']""")
+_SESSION = re.compile(r"""\bsession=["']?(?P<name>[^"'\s}]+)""")
+_HTML_OPTION = re.compile(r"""\bhtml=["']?(?:on|1|true|yes)\b""", re.IGNORECASE)
 
 PYTHON_LANGUAGES = frozenset({"py", "python", "python3"})
 # Languages that are rendered rather than run, so they carry no not-to-run reason.
@@ -51,6 +53,17 @@ class Fence:
     def built(self) -> bool:
         """Whether the build executes it (a markdown-exec `exec="on"` block)."""
         return bool(_EXEC_OPTION.search(self.info))
+
+    @property
+    def session(self) -> str:
+        """The markdown-exec session the block runs in, or an empty string for none."""
+        match = _SESSION.search(self.info)
+        return match["name"] if match else ""
+
+    @property
+    def prints_html(self) -> bool:
+        """Whether markdown-exec places what the block prints as HTML (`html="on"`)."""
+        return _HTML_OPTION.search(self.info) is not None
 
     @property
     def not_to_run(self) -> bool:

@@ -38,8 +38,6 @@ _ATTRIBUTE_LINE = re.compile(rf"^{_ATTRIBUTES}\s*$")
 _PLACEHOLDER = re.compile(r'<span class="dlguide-[\w-]+"[^>]*>.*?</span>')
 _LINK = re.compile(r'(?P<open>\]\()(?P<target>[^)\s]+)(?P<close>(?:\s+"[^"]*")?\))')
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
-_SESSION = re.compile(r"""\bsession=["']?(?P<name>[^"'\s}]+)""")
-_HTML_OUTPUT = re.compile(r"""\bhtml=["']?(?:on|1|true|yes)\b""", re.IGNORECASE)
 _SENTINEL = re.compile("\x00(?P<index>[0-9]+)\x00")
 
 
@@ -144,7 +142,7 @@ def _directory_url(page_src: str) -> str:
 
 def _check_one_session(fences: list[Fence], page_src: str) -> None:
     sessions = {
-        match["name"] if (match := _SESSION.search(fence.info)) else "(none)"
+        fence.session or "(none)"
         for fence in fences
         if fence.is_python and fence.built
     }
@@ -182,8 +180,8 @@ def _cut_fences(
         end = min(start + fence.content.count("\n") + 1, len(lines) - 1)  # closing line
         source = expand_includes(fence.content, snippets_base).removesuffix("\n")
         if fence.is_python and fence.built:
-            html = _HTML_OUTPUT.search(fence.info) is not None
-            blocks.append((True, [CAPTURE + source, DISPLAY_HTML] if html else [source]))
+            cells = [CAPTURE + source, DISPLAY_HTML] if fence.prints_html else [source]
+            blocks.append((True, cells))
         else:
             blocks.append((False, _fenced(fence.language, source)))
         opening = lines[start] or ""

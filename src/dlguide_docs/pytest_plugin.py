@@ -41,8 +41,9 @@ DOCS_GROUP = "docs"
 # Tests that only read the built site, which may run in the other worker (see handoff).
 SITE_GROUP = "site"
 TICKET = Path("build") / "site-ticket.json"
-# How long a `site` test waits for the other worker's build before failing.
-TICKET_TIMEOUT = 30 * 60
+# How long a `site` test waits for the other worker's build before failing (a full build
+# takes 3 to 5 minutes here).
+TICKET_TIMEOUT = 15 * 60
 ROOT = Path(__file__).resolve().parents[2]
 
 # Sources of the plain fences executed in this pass, by source file, for the coverage check.
@@ -54,7 +55,7 @@ _BUILD: list[SiteBuild] = []
 _STARTED = pytest.StashKey[float]()
 _RUN = pytest.StashKey[str]()
 # Whether this run collected docs items, i.e. whether some worker will build the site.
-_DOCS_COLLECTED: list[bool] = [False]
+_DOCS_COLLECTED = pytest.StashKey[bool]()
 
 
 @dataclass
@@ -142,7 +143,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if deselected:
         config.hook.pytest_deselected(items=deselected)
     items[:] = kept + last
-    _DOCS_COLLECTED[0] = any(
+    config.stash[_DOCS_COLLECTED] = any(
         marker.args == (DOCS_GROUP,)
         for item in items
         for marker in item.iter_markers("xdist_group")
@@ -275,6 +276,10 @@ def site_build(request: pytest.FixtureRequest) -> SiteBuild:
         message = f"strict build failed: {error}\n" + "\n".join(caught.messages)
         handoff.write_ticket(ticket, run, error=message)
         pytest.fail(message, pytrace=False)
+    except BaseException as error:
+        # Any other failure too, or the other worker would wait for a ticket in vain.
+        handoff.write_ticket(ticket, run, error=f"the build raised {error!r}")
+        raise
     finally:
         logging.getLogger("mkdocs").removeHandler(caught)
         listener.close()
@@ -305,7 +310,8 @@ def built_site(request: pytest.FixtureRequest) -> SiteBuild:
     """
     if _BUILD:
         return _BUILD[0]
-    if not hasattr(request.config, "workerinput") or not _DOCS_COLLECTED[0]:
+    docs_collected = request.config.stash.get(_DOCS_COLLECTED, False)
+    if not hasattr(request.config, "workerinput") or not docs_collected:
         return request.getfixturevalue("site_build")
     ticket = handoff.wait_for_ticket(ROOT / TICKET, request.config.stash[_RUN], TICKET_TIMEOUT)
     if "error" in ticket:

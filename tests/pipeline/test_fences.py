@@ -60,6 +60,21 @@ def test_fence_kinds():
     assert not diagram.is_python
 
 
+@pytest.mark.parametrize(
+    ("info", "session", "prints_html"),
+    [
+        ('python exec="on" session="gan" html="on"', "gan", True),
+        ("python exec=on session=gan html=1", "gan", True),
+        ('python exec="on" result="text"', "", False),
+        ('python exec="on" session="s" html="off"', "s", False),
+    ],
+)
+def test_session_and_html_options(info, session, prints_html):
+    (fence,) = find_fences(f"```{info}\nprint(1)\n```\n")
+    assert fence.session == session
+    assert fence.prints_html is prints_html
+
+
 def test_dedent_keeps_line_count():
     assert len(dedent_containers(PAGE).split("\n")) == len(PAGE.split("\n"))
 
