@@ -43,9 +43,7 @@ def main() -> None:
     set_seed(0)
     models = {
         "dlguide resnet50 (default: paper layout)": resnet.resnet50(),
-        "dlguide resnet50 (torchvision v1.5 layout)": resnet.build_resnet(
-            50, stride_in_1x1=False
-        ),
+        "dlguide resnet50 (torchvision v1.5 layout)": resnet.build_resnet(50, stride_in_1x1=False),
         "keras.applications.ResNet50": keras.applications.ResNet50(weights=None),
     }
     batch = np.random.default_rng(0).normal(size=(arguments.batch_size, 224, 224, 3))

@@ -141,11 +141,7 @@ def _directory_url(page_src: str) -> str:
 
 
 def _check_one_session(fences: list[Fence], page_src: str) -> None:
-    sessions = {
-        fence.session or "(none)"
-        for fence in fences
-        if fence.is_python and fence.built
-    }
+    sessions = {fence.session or "(none)" for fence in fences if fence.is_python and fence.built}
     if len(sessions) > 1:
         raise ValueError(
             f"markdown of {page_src} runs its examples in {len(sessions)} markdown-exec "

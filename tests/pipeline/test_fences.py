@@ -47,7 +47,11 @@ flowchart LR
 def test_nested_fences_are_found_with_their_line_numbers():
     fences = find_fences(PAGE)
     assert [(f.language, f.line) for f in fences] == [
-        ("python", 3), ("python", 9), ("python", 17), ("bash", 21), ("mermaid", 25)
+        ("python", 3),
+        ("python", 9),
+        ("python", 17),
+        ("bash", 21),
+        ("mermaid", 25),
     ]
     assert [f.content.strip() for f in fences[:3]] == ["print(1)", "x = 1", "print(2)"]
 

@@ -20,7 +20,7 @@ from dlguide_docs.notebooks import CAPTURE, DISPLAY_HTML, download_link, page_no
 
 SITE = "https://example.org/guide/"
 VERSIONS = {"TensorFlow": "9.1.2", "Keras": "8.7.6"}
-SNIPPET = '''\
+SNIPPET = """\
 import math
 
 # --8<-- [start:area]
@@ -28,7 +28,7 @@ radius = 2.0
 area = math.pi * radius**2
 print(f"area {area:.2f}")
 # --8<-- [end:area]
-'''
+"""
 
 
 @pytest.fixture
@@ -40,7 +40,10 @@ def snippets(tmp_path: Path) -> Path:
 
 def convert_to_json(markdown: str, base: Path) -> str:
     return page_notebook(
-        textwrap.dedent(markdown), page_src="part/page.md", site_url=SITE, snippets_base=base,
+        textwrap.dedent(markdown),
+        page_src="part/page.md",
+        site_url=SITE,
+        snippets_base=base,
         versions=VERSIONS,
     )
 
@@ -140,7 +143,7 @@ def test_links_to_pages_point_at_the_published_site(tmp_path):
     assert body(convert(page, tmp_path)) == (
         f"See [early stopping]({SITE}glossary/training/#early-stopping), "
         f"[a part]({SITE}part/),\n[below]({SITE}part/page/#shapes), "
-        f"[the home page]({SITE}), [a figure]({SITE}part/img/plot.svg \"Plot\") and\n"
+        f'[the home page]({SITE}), [a figure]({SITE}part/img/plot.svg "Plot") and\n'
         "[NumPy](https://numpy.org/doc/)."
     )
 
@@ -168,7 +171,10 @@ def test_executed_code_is_the_expanded_include_exactly(snippets):
     fence_body = '--8<-- "snippets/demo/circle.py:area"\n'
     assert sources(notebook, "code")[0] == expand_includes(fence_body, snippets).rstrip("\n")
     assert [cell.cell_type for cell in notebook.cells] == [
-        "markdown", "markdown", "code", "markdown"
+        "markdown",
+        "markdown",
+        "code",
+        "markdown",
     ]
 
 
@@ -186,9 +192,7 @@ def test_hidden_blocks_are_code_cells_and_order_is_kept(tmp_path):
     """
     notebook = convert(page, tmp_path)
     assert sources(notebook, "code") == ['print("first")', 'print("second")']
-    assert [cell.cell_type for cell in notebook.cells] == [
-        "markdown", "code", "markdown", "code"
-    ]
+    assert [cell.cell_type for cell in notebook.cells] == ["markdown", "code", "markdown", "code"]
 
 
 def test_a_fence_inside_an_admonition_splits_the_quote_around_its_cell(tmp_path):
@@ -205,7 +209,9 @@ def test_a_fence_inside_an_admonition_splits_the_quote_around_its_cell(tmp_path)
     """
     notebook = convert(page, tmp_path)
     assert [cell.source for cell in notebook.cells[1:]] == [
-        "> **Try it**\n>\n> Run this:", 'print("inside")', "> Then that."
+        "> **Try it**\n>\n> Run this:",
+        'print("inside")',
+        "> Then that.",
     ]
 
 
@@ -258,9 +264,7 @@ def test_a_not_run_fence_keeps_its_container(tmp_path):
         1 / 0
         ```
     """
-    assert body(convert(page, tmp_path)) == (
-        "> **Expected error**\n>\n> ```python\n> 1 / 0\n> ```"
-    )
+    assert body(convert(page, tmp_path)) == ("> **Expected error**\n>\n> ```python\n> 1 / 0\n> ```")
 
 
 def test_a_fence_holding_backticks_gets_a_longer_fence(tmp_path):
@@ -304,8 +308,11 @@ def test_one_session_besides_blocks_without_a_session_is_two_sessions(tmp_path):
 )
 def test_bad_arguments_are_named(tmp_path, argument, value):
     arguments = {
-        "markdown": "# Page\n", "page_src": "part/page.md", "site_url": SITE,
-        "snippets_base": tmp_path, "versions": VERSIONS,
+        "markdown": "# Page\n",
+        "page_src": "part/page.md",
+        "site_url": SITE,
+        "snippets_base": tmp_path,
+        "versions": VERSIONS,
     } | {argument: value}
     markdown = arguments.pop("markdown")
     with pytest.raises(ValueError, match=f"^{argument} "):
@@ -320,7 +327,7 @@ def test_a_bad_link_target_is_named(href):
 
 def test_the_json_is_deterministic_and_valid(snippets):
     page = (
-        '---\nnotebook: true\n---\n\n# Page\n\n'
+        "---\nnotebook: true\n---\n\n# Page\n\n"
         '```python exec="on" session="s" source="above" result="text"\n'
         '--8<-- "snippets/demo/circle.py:area"\n```\n'
     )
@@ -350,8 +357,11 @@ def test_the_download_link_is_a_material_button_with_an_icon():
 def test_the_page_urls_can_come_from_the_caller(tmp_path):
     # The plugin passes MkDocs' own URLs, which differ without directory URLs.
     text = page_notebook(
-        "# Page\n\nSee [the glossary](../glossary/index.md#terms).\n", page_src="part/page.md",
-        site_url=SITE, snippets_base=tmp_path, versions=VERSIONS,
+        "# Page\n\nSee [the glossary](../glossary/index.md#terms).\n",
+        page_src="part/page.md",
+        site_url=SITE,
+        snippets_base=tmp_path,
+        versions=VERSIONS,
         page_url=lambda src: src.removesuffix(".md") + ".html",
     )
     notebook = nbformat.reads(text, as_version=4)

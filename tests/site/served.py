@@ -23,7 +23,7 @@ class _StaticHost(SimpleHTTPRequestHandler):
     def send_head(self):  # noqa: D102 - SimpleHTTPRequestHandler's hook
         path = urlparse(self.path).path
         if path.startswith(self.prefix):
-            relative = path[len(self.prefix):]
+            relative = path[len(self.prefix) :]
             target = Path(self.directory) / relative
             if target.is_file() or (target.is_dir() and (target / "index.html").is_file()):
                 return super().send_head()
@@ -37,7 +37,7 @@ class _StaticHost(SimpleHTTPRequestHandler):
 
     def translate_path(self, path: str) -> str:  # noqa: D102
         path = urlparse(path).path
-        return super().translate_path("/" + path[len(self.prefix):])
+        return super().translate_path("/" + path[len(self.prefix) :])
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002, D102 - quiet
         return None

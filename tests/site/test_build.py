@@ -48,8 +48,7 @@ def _public_modules() -> list[str]:
     return sorted(
         info.name
         for info in pkgutil.walk_packages(dlguide.__path__, prefix="dlguide.")
-        if not any(part.startswith("_") for part in info.name.split("."))
-        and not info.ispkg
+        if not any(part.startswith("_") for part in info.name.split(".")) and not info.ispkg
     )
 
 

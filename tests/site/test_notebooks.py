@@ -37,6 +37,7 @@ DISPLAY = "from IPython.display import HTML\n\nHTML(output.stdout)"
 CELL_TIMEOUT = 120
 RUN_TIMEOUT = 300
 
+
 def _normalised(text: str) -> str:
     """Text with trailing whitespace removed from every line and from the end."""
     return "\n".join(line.rstrip() for line in text.rstrip().split("\n"))
@@ -186,13 +187,14 @@ def test_the_notebook_runs_and_prints_what_the_page_shows(built_site, page, exec
     blocks = _executed_blocks(built_site, page)
     fences = [f for f in find_fences((DOCS / page).read_text()) if f.is_python and f.built]
     text_blocks = [i for i, fence in enumerate(fences) if 'result="text"' in fence.info]
-    assert text_blocks, f"{page} has no result=\"text\" block to compare"
+    assert text_blocks, f'{page} has no result="text" block to compare'
     shown = _shown_outputs(built_site, page, [b["source"] for b in blocks], text_blocks)
     cells = _block_cells(notebook)
     for block in text_blocks:
         cell = notebook.cells[cells[block][0]]
         printed = "".join(
-            output.text for output in cell.outputs
+            output.text
+            for output in cell.outputs
             if output.output_type == "stream" and output.name == "stdout"
         )
         assert _normalised(printed) == _normalised(shown[block]), (

@@ -8,8 +8,7 @@ pytestmark = pytest.mark.build
 PAGE = "tutorials/resnet.md"
 SESSION = "resnet"
 
-TORCHVISION = {18: 11_689_512, 34: 21_797_672, 50: 25_557_032, 101: 44_549_160,
-               152: 60_192_808}
+TORCHVISION = {18: 11_689_512, 34: 21_797_672, 50: 25_557_032, 101: 44_549_160, 152: 60_192_808}
 
 
 def test_identity_keeps_the_shape_and_projection_halves_it(page):
@@ -42,12 +41,23 @@ def test_the_biases_batch_norm_cancels(page):
 def test_resnet50_stage_table(page):
     stages = page["stages"]
     assert [row["stage"] for row in stages] == [
-        "conv1", "stage2", "stage3", "stage4", "stage5", "avg_pool", "predictions"
+        "conv1",
+        "stage2",
+        "stage3",
+        "stage4",
+        "stage5",
+        "avg_pool",
+        "predictions",
     ]
     assert [row["blocks"] for row in stages[1:5]] == [3, 4, 6, 3]
     assert [row["output_shape"] for row in stages] == [
-        (56, 56, 64), (56, 56, 256), (28, 28, 512), (14, 14, 1024), (7, 7, 2048),
-        (2048,), (1000,),
+        (56, 56, 64),
+        (56, 56, 256),
+        (28, 28, 512),
+        (14, 14, 1024),
+        (7, 7, 2048),
+        (2048,),
+        (1000,),
     ]
     assert sum(row["parameters"] for row in stages) == TORCHVISION[50]
     assert "7x7, 64, stride 2" in stages[0]["layers"] and "3x3 max pool" in stages[0]["layers"]
@@ -69,8 +79,9 @@ def test_the_plain_network_degrades_on_every_seed(page):
     assert degradation["seeds"] == [0, 1, 2]
     assert degradation["depth"] == 18
     loss, accuracy = degradation["train_loss"], degradation["train_accuracy"]
-    for seed, plain, residual in zip(degradation["seeds"], loss["plain"], loss["residual"],
-                                     strict=True):
+    for seed, plain, residual in zip(
+        degradation["seeds"], loss["plain"], loss["residual"], strict=True
+    ):
         assert plain > 10 * residual, seed  # seen over seeds 0-4: 25 to 61 times
     assert min(accuracy["residual"]) >= 0.98
     assert max(accuracy["plain"]) < min(accuracy["residual"])

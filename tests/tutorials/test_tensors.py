@@ -100,8 +100,13 @@ def test_the_photo_batch_is_nhwc_uint8_with_the_stated_sizes(page):
 def test_the_figure_is_labelled_with_the_batch_shape(page):
     svg = page["batch_svg"]
     assert svg.startswith("<svg") and 'role="img"' in svg
-    for label in ("N = 2 images", "H = 427", "W = 640", "C = 3",
-                  "shape (N, H, W, C) = (2, 427, 640, 3)"):
+    for label in (
+        "N = 2 images",
+        "H = 427",
+        "W = 640",
+        "C = 3",
+        "shape (N, H, W, C) = (2, 427, 640, 3)",
+    ):
         assert label in svg, label
 
 
@@ -153,9 +158,7 @@ def test_the_broadcasting_examples(page):
     matrix = page["matrix"].numpy()
     np.testing.assert_array_equal(page["matrix"] + page["row"], matrix + [10, 20, 30])
     assert tuple(page["outer_sum"].shape) == (3, 3)
-    np.testing.assert_array_equal(
-        page["outer_sum"], np.add.outer([100, 200, 300], [10, 20, 30])
-    )
+    np.testing.assert_array_equal(page["outer_sum"], np.add.outer([100, 200, 300], [10, 20, 30]))
     error = show_error(lambda: page["matrix"] + page["per_row"], width=None)
     assert error.startswith("InvalidArgumentError: Incompatible shapes: [2,3] vs. [2]")
     fixed = page["matrix"] + page["per_row"][:, tf.newaxis]
@@ -189,8 +192,9 @@ def test_indexing_works_as_in_numpy(page):
     assert matrix[1].ndim == 1 and tuple(matrix[1:2].shape) == (1, 3)  # slices keep axes
     assert tuple(images[0].shape) == (427, 640, 3)
     assert tuple(images[..., 0].shape) == (2, 427, 640)
-    assert tuple(images[:, ::8, ::8, :].shape) == (2, 54, 80, 3) == (2, -(-427 // 8),
-                                                                     -(-640 // 8), 3)
+    assert (
+        tuple(images[:, ::8, ::8, :].shape) == (2, 54, 80, 3) == (2, -(-427 // 8), -(-640 // 8), 3)
+    )
 
 
 def test_list_indices_fail_and_gather_picks_in_the_order_given(page):

@@ -49,7 +49,13 @@ def test_only_the_sigmoid_network_loses_the_gradient_on_every_seed(page):
     ratios = page["flow"]["ratios"]
     assert page["flow"]["seeds"] == [0, 1, 2]
     assert set(ratios) == {
-        "sigmoid", "tanh", "ReLU (He)", "Leaky ReLU", "ELU", "ReLU + BN", "residual (ReLU)"
+        "sigmoid",
+        "tanh",
+        "ReLU (He)",
+        "Leaky ReLU",
+        "ELU",
+        "ReLU + BN",
+        "residual (ReLU)",
     }
     assert max(ratios["sigmoid"]) < 1e-5  # seen: 7.5e-8 to 1.6e-6 over seeds 0-9
     for name, values in ratios.items():
@@ -128,8 +134,9 @@ def test_clipnorm_clips_each_variable_and_global_clipnorm_all_together():
 def test_batch_normalization_keeps_about_half_the_relu_units_active(page):
     # The page says BN-then-ReLU keeps about half the units active.
     model = page["networks"]["ReLU + BN"][0]
-    normalized = [layer.output for layer in model.layers
-                  if isinstance(layer, keras.layers.BatchNormalization)]
+    normalized = [
+        layer.output for layer in model.layers if isinstance(layer, keras.layers.BatchNormalization)
+    ]
     probe = keras.Model(model.input, normalized)
     for outputs in probe(page["features"], training=True):
         assert 0.35 < float(np.mean(np.asarray(outputs) > 0)) < 0.65

@@ -51,7 +51,7 @@ def test_svg_rejects_what_is_not_a_figure():
 
 def test_svg_carries_its_text_alternative():
     svg = figure_to_svg(plot_gradient_norms(NORMS), alt='Norms "by" layer')
-    assert svg.startswith('<svg') and 'role="img"' in svg.split(">", 1)[0]
+    assert svg.startswith("<svg") and 'role="img"' in svg.split(">", 1)[0]
     assert 'aria-label="Norms &quot;by&quot; layer"' in svg
     assert "<title>Norms &quot;by&quot; layer</title>" in svg
 

@@ -126,12 +126,16 @@ def test_conv_bias_reproduces_keras_applications_layer_by_layer(depth, applicati
 def test_stage_outputs_match_keras_applications_resnet50(resnet50_model):
     theirs = keras.applications.ResNet50(weights=None)
     pairs = [("conv1_relu", "conv1_relu"), ("pool1", "pool1_pool")]
-    pairs += [(f"stage{s}_block{n}_out", f"conv{s}_block{n}_out")
-              for s, n in zip(range(2, 6), (3, 4, 6, 3), strict=True)]
+    pairs += [
+        (f"stage{s}_block{n}_out", f"conv{s}_block{n}_out")
+        for s, n in zip(range(2, 6), (3, 4, 6, 3), strict=True)
+    ]
     pairs += [("avg_pool", "avg_pool"), ("predictions", "predictions")]
     for ours, keras_layer in pairs:
-        assert (resnet50_model.get_layer(ours).output.shape
-                == theirs.get_layer(keras_layer).output.shape), ours
+        assert (
+            resnet50_model.get_layer(ours).output.shape
+            == theirs.get_layer(keras_layer).output.shape
+        ), ours
 
 
 def test_stride_goes_on_the_first_1x1_convolution_unless_asked_otherwise():
@@ -146,7 +150,13 @@ def test_stride_goes_on_the_first_1x1_convolution_unless_asked_otherwise():
 def test_stage_table_of_resnet50(resnet50_model):
     rows = resnet.stage_table(resnet50_model)
     assert [row["stage"] for row in rows] == [
-        "conv1", "stage2", "stage3", "stage4", "stage5", "avg_pool", "predictions"
+        "conv1",
+        "stage2",
+        "stage3",
+        "stage4",
+        "stage5",
+        "avg_pool",
+        "predictions",
     ]
     stem, *stages, pool, dense = rows
     assert stem["layers"] == "7x7, 64, stride 2; 3x3 max pool, stride 2"
@@ -154,7 +164,10 @@ def test_stage_table_of_resnet50(resnet50_model):
     assert [row["blocks"] for row in stages] == [3, 4, 6, 3]
     assert [row["filters"] for row in stages] == [64, 128, 256, 512]
     assert [row["output_shape"] for row in stages] == [
-        (56, 56, 256), (28, 28, 512), (14, 14, 1024), (7, 7, 2048)
+        (56, 56, 256),
+        (28, 28, 512),
+        (14, 14, 1024),
+        (7, 7, 2048),
     ]
     assert stages[0]["layers"] == "[1x1, 64; 3x3, 64; 1x1, 256] x 3"
     assert pool["output_shape"] == (2048,)
@@ -169,7 +182,11 @@ def test_stage_table_of_a_basic_block_net_on_small_images():
     assert rows[0]["layers"] == "3x3, 64, stride 1"
     assert rows[1]["layers"] == "[3x3, 64; 3x3, 64] x 2"
     assert [row["output_shape"][:2] for row in rows[:5]] == [
-        (32, 32), (32, 32), (16, 16), (8, 8), (4, 4)
+        (32, 32),
+        (32, 32),
+        (16, 16),
+        (8, 8),
+        (4, 4),
     ]
     assert model.output_shape == (None, 10)
 
@@ -194,8 +211,9 @@ def conv3x3_same(x, kernel):
     """A stride-1, zero-padded 3x3 convolution of one (height, width, channels) image."""
     height, width, _ = x.shape
     padded = np.pad(x, ((1, 1), (1, 1), (0, 0)))
-    return sum(padded[i : i + height, j : j + width] @ kernel[i, j]
-               for i in range(3) for j in range(3))
+    return sum(
+        padded[i : i + height, j : j + width] @ kernel[i, j] for i in range(3) for j in range(3)
+    )
 
 
 def batch_norm(x, gamma, beta, mean, variance):
@@ -210,13 +228,21 @@ def test_identity_shortcut_block_outputs_relu_of_conv_path_plus_input():
     rng = np.random.default_rng(0)
     for name in ("block_bn1", "block_bn2"):  # non-trivial statistics, so BN matters
         layer = model.get_layer(name)
-        layer.set_weights([rng.uniform(0.5, 1.5, 2), rng.normal(size=2),
-                           rng.normal(size=2), rng.uniform(0.5, 2.0, 2)])
+        layer.set_weights(
+            [
+                rng.uniform(0.5, 1.5, 2),
+                rng.normal(size=2),
+                rng.normal(size=2),
+                rng.uniform(0.5, 2.0, 2),
+            ]
+        )
     x = rng.normal(size=(4, 4, 2)).astype(np.float32)
-    (kernel1,), (kernel2,) = (model.get_layer(n).get_weights() for n in ("block_conv1",
-                                                                        "block_conv2"))
-    path = np.maximum(batch_norm(conv3x3_same(x, kernel1),
-                                 *model.get_layer("block_bn1").get_weights()), 0)
+    (kernel1,), (kernel2,) = (
+        model.get_layer(n).get_weights() for n in ("block_conv1", "block_conv2")
+    )
+    path = np.maximum(
+        batch_norm(conv3x3_same(x, kernel1), *model.get_layer("block_bn1").get_weights()), 0
+    )
     path = batch_norm(conv3x3_same(path, kernel2), *model.get_layer("block_bn2").get_weights())
     expected = np.maximum(path + x, 0)
     np.testing.assert_allclose(model(x[None], training=False)[0], expected, atol=1e-5)
