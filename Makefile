@@ -34,8 +34,10 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-liberation
 
+# --dirty: after an edit, only the changed pages are rendered again (in about 2 s instead of
+# about 8 s for the whole site). Restart it for a fresh search index and navigation.
 serve: setup
-	$(BIN)/mkdocs serve --dev-addr $(HOST)
+	$(BIN)/mkdocs serve --dirty --dev-addr $(HOST)
 
 build: setup
 	$(BIN)/mkdocs build --strict
@@ -44,10 +46,10 @@ build: setup
 # pytest-markdown-docs fences, the coverage check, claim tests, unit tests, the offline
 # link check and the browser tests.
 test: setup $(CHROMIUM)
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -n 2 --dist loadgroup --no-loadscope-reorder
 
 lint: setup
-	$(BIN)/ruff check src tests snippets
+	$(BIN)/ruff check src tests snippets bench conftest.py
 
 # Re-resolve the pins after changing pyproject.toml's ranges.
 lock:

@@ -4,8 +4,8 @@ markdown-exec executes `exec="on"` blocks while a page is rendered. This module 
 its Python formatter so that every block is timed and recorded (the test pass reads the
 record instead of running the examples a second time), and so that a page whose inputs
 have not changed is served from a cache during `mkdocs serve`. A page's cache entry is
-keyed on everything its output depends on: the page, every snippet it includes, the
-`dlguide` sources, the pinned requirements and this pipeline itself.
+keyed on everything its output depends on: the page's executed fences, every snippet
+they include, the `dlguide` sources, the pinned requirements and this pipeline itself.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from typing import Any
 from markdown_exec._internal.formatters import python as _markdown_exec_python
 from markupsafe import Markup
 
-from dlguide_docs.fences import included_targets
+from dlguide_docs.fences import find_fences, included_targets
 
 log = logging.getLogger("mkdocs.plugins.dlguide_exec")
 
@@ -40,7 +41,11 @@ class BlockRun:
         source: The code as executed (snippet includes expanded).
         seconds: Wall time of the block when it was executed.
         ok: Whether it ran without an error.
-        cached: Whether this build served it from the cache instead of running it.
+        run: The run that executed it: a build's own id, or the test pass's, which every
+            process of the pass shares (`DLGUIDE_RUN`).
+        executed_on: The date it was executed, ISO format.
+        cached: Whether this build served it from the cache instead of running it (in the
+            test pass, from the cache that this run's page executions wrote).
     """
 
     page: str
@@ -49,6 +54,8 @@ class BlockRun:
     source: str
     seconds: float
     ok: bool
+    run: str = ""
+    executed_on: str = ""
     cached: bool = False
 
 
@@ -97,6 +104,7 @@ class Executor:
         snippets_base: Path,
         dependencies: list[Path],
         cache_dir: Path | None,
+        run: str,
     ) -> None:
         """Prepare an executor.
 
@@ -104,7 +112,14 @@ class Executor:
             snippets_base: The base path snippet includes are relative to.
             dependencies: Files every page's output depends on (library sources, lock file).
             cache_dir: Where page results are cached, or None to execute everything.
+            run: The id of the run executing, recorded with every block it executes.
+
+        Raises:
+            ValueError: If `run` is empty.
         """
+        if not run:
+            raise ValueError("run must name the executing run, got an empty string")
+        self.run = run
         self.snippets_base = snippets_base
         self.dependencies = dependencies
         self.cache_dir = cache_dir
@@ -124,8 +139,15 @@ class Executor:
             A hex digest.
         """
         included = self._included_files(markdown, seen=set())
+        # Only the executed fences, options included: an edit to the prose around them
+        # changes nothing they print, so it is served from the cache.
+        executed = "\n".join(
+            f"{fence.info}\n{fence.content}"
+            for fence in find_fences(markdown)
+            if fence.is_python and fence.built
+        )
         hasher = hashlib.sha256()
-        for part in (page, markdown, digest_files(included), self._shared_digest):
+        for part in (page, executed, digest_files(included), self._shared_digest):
             hasher.update(part.encode())
         return hasher.hexdigest()
 
@@ -209,7 +231,9 @@ class Executor:
                 html = formatter(source, language, css_class, options, md, **kwargs)
             seconds = time.perf_counter() - start
             ok = not errors.caught
-            run.blocks.append(BlockRun(run.page, index, session, source, seconds, ok))
+            run.blocks.append(
+                BlockRun(run.page, index, session, source, seconds, ok, self.run, _today())
+            )
             run.html.append(str(html))
             return html
 
@@ -224,9 +248,8 @@ class Executor:
                 f"{run.page}: cached block {index} does not match the page's code; "
                 "the cache key is missing a dependency (delete .cache/ to recover)"
             )
-        run.blocks.append(
-            BlockRun(run.page, index, session, source, entry["seconds"], entry["ok"], cached=True)
-        )
+        fields = {name: entry[name] for name in ("seconds", "ok", "run", "executed_on")}
+        run.blocks.append(BlockRun(run.page, index, session, source, **fields, cached=True))
         run.html.append(entry["html"])
         return Markup(entry["html"])
 
@@ -254,6 +277,10 @@ class Executor:
                 if run.blocks
             }
         }
+
+
+def _today() -> str:
+    return date.today().isoformat()
 
 
 class _WarningCatcher(logging.Handler):

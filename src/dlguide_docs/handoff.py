@@ -1,17 +1,17 @@
-"""Hand the built site from the pytest worker that built it to the one that checks it.
+"""Hand work between the test pass's pytest-xdist workers: tickets, claims and a port.
 
-The strict build, and every test that needs its live state (the sessions' globals), run
-in one pytest-xdist worker: the `docs` group. The checks that only read what the build
-wrote (browser, accessibility, links, notebooks) form a second group, `site`, which xdist
-may give to the other worker, so they run while the first is still busy with the claim
-tests. When the build ends, its worker writes a ticket naming the run, the site folder,
-the record and the address the site was built for; a worker without the build waits for
-the ticket of its own run.
+Both workers execute pages; each page is executed by one of them, which writes the
+page's ticket. The first worker that needs the built site claims the build, waits for
+every page's ticket and builds, replaying what the pages executed; it then writes the
+site's ticket (the run, the site folder, the record and the address the site was built
+for), which the other worker waits for. Every ticket names its run, so one left over
+from an earlier pass is never taken for this one's.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import random
 import socket
 import time
@@ -44,6 +44,16 @@ def reserve_port(attempts: int = 50) -> socket.socket:
             continue
         return listener
     raise OSError(f"no free port of 127.0.0.1 in {attempts} tries") from error
+
+
+def claim(path: Path) -> bool:
+    """Create `path` if no one has: True for the one process that did, False for the rest."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        return False
+    return True
 
 
 def write_ticket(path: Path, run: str, **fields: Any) -> None:

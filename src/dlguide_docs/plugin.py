@@ -13,9 +13,11 @@ import platform
 import re
 import sys
 import time
+import uuid
 from datetime import date
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
@@ -39,6 +41,9 @@ LAST_BUILD: Executor | None = None
 # that match (plus the glossary's index page), into a separate site
 # and record, so a page and its claim tests can be tried without executing the rest.
 PAGES_VARIABLE = "DLGUIDE_PAGES"
+# The test pass executes pages in several processes and builds once from what they cached;
+# every block records this id, so the pass can tell its own executions from older ones.
+RUN_VARIABLE = "DLGUIDE_RUN"
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 
@@ -62,6 +67,15 @@ class ExecutedDocsConfig(Config):
 
 class ExecutedDocsPlugin(BasePlugin[ExecutedDocsConfig]):
     """Executes each page's examples once, caches and records them, and stamps the page."""
+
+    dirty = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Note a dirty build (`make serve` is one): MkDocs renders only changed pages.
+
+        Defining this hook also keeps one plugin object across `mkdocs serve` rebuilds.
+        """
+        self.dirty = dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Wrap markdown-exec's Python fence and generate the glossary tooltips."""
@@ -89,9 +103,15 @@ class ExecutedDocsPlugin(BasePlugin[ExecutedDocsConfig]):
             snippets_base=self.root / self.config.snippets_base,
             dependencies=dependencies,
             cache_dir=self.root / self.config.cache_dir if self.config.cache else None,
+            run=os.environ.get(RUN_VARIABLE) or uuid.uuid4().hex,
         )
         LAST_BUILD = self.executor
         self.record_path = self.root / self.config.record
+        # A dirty build renders only the pages that changed; the others' times come from
+        # the record of the builds before it, which this one then extends.
+        self.earlier: dict[str, Any] = {}
+        if self.dirty and self.record_path.is_file():
+            self.earlier = json.loads(self.record_path.read_text(encoding="utf-8"))["pages"]
         self.pages = selected_pages()
         if self.pages:
             partial = self.root / "build" / "partial" / _slug(self.pages)
@@ -163,7 +183,7 @@ class ExecutedDocsPlugin(BasePlugin[ExecutedDocsConfig]):
         """Resolve links in executed output; stamp the page; link its notebook if it has one."""
         html = self._resolve_output_links(html, page, files)
         run = self.executor.end_page()
-        stamp = _stamp(run) if run is not None and run.blocks else ""
+        stamp = _stamp(run, self.executor.run) if run is not None and run.blocks else ""
         notebook = self.notebooks.get(page.file.src_uri)
         if notebook is not None:
             stamp += download_link(notebook.url_relative_to(page.file))
@@ -182,17 +202,24 @@ class ExecutedDocsPlugin(BasePlugin[ExecutedDocsConfig]):
             # A warning, which --strict turns into a failed build; in a partial build the
             # page may only have been left out.
             level = logging.DEBUG if self.pages else logging.WARNING
-            log.log(level, "%s: executed output links to %s, which is not a page",
-                    page.file.src_uri, target)
+            log.log(
+                level,
+                "%s: executed output links to %s, which is not a page",
+                page.file.src_uri,
+                target,
+            )
         return html
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         """Fill in example times quoted from other pages, now that every page has run."""
-        return fill_example_seconds(output, self.executor, partial=bool(self.pages))
+        return fill_example_seconds(
+            output, self.executor, partial=bool(self.pages), earlier=self.earlier
+        )
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Write what this build executed, for the test pass and the benchmark."""
         record = self.executor.record()
+        record["pages"] = {**self.earlier, **record["pages"]}
         record["environment"] = _environment()
         record["build_seconds"] = time.perf_counter() - self.started
         self.record_path.parent.mkdir(parents=True, exist_ok=True)
@@ -208,8 +235,20 @@ _SECONDS = re.compile(
 )
 
 
-def fill_example_seconds(html: str, executor: Executor, partial: bool = False) -> str:
+def fill_example_seconds(
+    html: str,
+    executor: Executor,
+    partial: bool = False,
+    earlier: dict[str, Any] | None = None,
+) -> str:
     """Replace each example-time placeholder in `html` with the seconds this build recorded.
+
+    Args:
+        html: A page's HTML.
+        executor: The build's executor.
+        partial: Whether the build leaves pages out (`DLGUIDE_PAGES`).
+        earlier: A dirty build's earlier record, by page: used for the pages it did not
+            render again.
 
     Raises:
         PluginError: If a placeholder names a page that ran no examples in this build
@@ -219,11 +258,14 @@ def fill_example_seconds(html: str, executor: Executor, partial: bool = False) -
     def seconds(match: re.Match[str]) -> str:
         page, measure = match["page"], match["measure"] or "total"
         run = executor.pages.get(page)
-        if run is None or not run.blocks:
-            if partial:
-                return '<span class="dlguide-seconds">not built</span>'
+        if run is not None and run.blocks:
+            times = [block.seconds for block in run.blocks]
+        elif earlier and earlier.get(page, {}).get("blocks"):
+            times = [block["seconds"] for block in earlier[page]["blocks"]]
+        elif partial:
+            return '<span class="dlguide-seconds">not built</span>'
+        else:
             raise PluginError(f"example time quoted for {page}, which ran no examples")
-        times = [block.seconds for block in run.blocks]
         value = sum(times) if measure == "total" else max(times)
         return (
             f'<span class="dlguide-seconds" data-page="{page}" data-measure="{measure}" '
@@ -266,13 +308,14 @@ def _environment() -> dict[str, str | int | None]:
     }
 
 
-def _stamp(run: PageRun) -> str:
+def _stamp(run: PageRun, executor_run: str) -> str:
     env = _environment()
     count = len(run.blocks)
+    executed_on = max(block.executed_on for block in run.blocks)
     when = (
-        "when they were last executed"
-        if any(b.cached for b in run.blocks)
-        else (f"when this page was built on {env['date']}")
+        f"when they were last executed, on {executed_on}"
+        if any(block.run != executor_run for block in run.blocks)
+        else f"when this page was built on {executed_on}"
     )
     return (
         '<p class="dlguide-verified" data-examples="{count}" data-seconds="{seconds:.2f}">'

@@ -1,14 +1,23 @@
-"""pytest support for the docs pass: one strict build, every fence accounted for.
+"""pytest support for the docs pass: every example executed once, in both workers.
 
-- `site_build` (session fixture) runs `mkdocs build --strict` in this process with the
-  execution cache off, so every example on the site runs exactly once in the pass, and
-  TensorFlow is imported once per worker.
+- Each page with examples is a pytest-xdist group of its own (`page:<path>`): its
+  executed fences and its claim tests. The first of them executes the page in that
+  worker (`dlguide_docs.pages.PageRunner`), which stores the result in this run's own
+  cache (`build/pass/<run>/cache`) and writes the page's ticket; the claim tests read the
+  page's sessions in the same process. The longest pages are scheduled first.
+- `site_build` (session fixture) runs `mkdocs build --strict` in one worker, after every
+  page's ticket has arrived: the build replays each page from this run's cache instead of
+  executing it again, and fails on anything else a strict build fails on. The other
+  worker waits for the site's ticket. The replayed pages are then copied to `.cache/`, so
+  `mkdocs serve` and `make build` start warm after a pass.
 - pytest-markdown-docs collects the Python fences of docs/, README.md and the docstrings
   of src/dlguide, through a parser that sees fences nested in admonitions and tabs. A
-  fence the build executes (`exec="on"`) becomes a test of the build's record for it
-  instead of being run again; a `.notest` fence is deselected (the coverage check makes
-  sure it states a reason); any other fence is executed, with snippet includes expanded.
-- Everything that depends on the build runs in one xdist group, in the worker that built.
+  fence the build executes (`exec="on"`) becomes a test of its page's execution instead
+  of being run again; a `.notest` fence is deselected (the coverage check makes sure it
+  states a reason); any other fence is executed, with snippet includes expanded, in the
+  `fences` group, which ends with the coverage check.
+- Collection order is the schedule: pages (longest first), then unit tests, then the
+  fences group, then the tests that read the built site (one group per module).
 """
 
 from __future__ import annotations
@@ -17,9 +26,11 @@ import dataclasses
 import json
 import logging
 import os
+import shutil
 import time
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,25 +48,52 @@ from pytest_markdown_docs.plugin import (
 from dlguide_docs import handoff
 from dlguide_docs.fences import Fence, dedent_containers, expand_includes, find_fences
 
-DOCS_GROUP = "docs"
-# Tests that only read the built site, which may run in the other worker (see handoff).
-SITE_GROUP = "site"
-TICKET = Path("build") / "site-ticket.json"
-# How long a `site` test waits for the other worker's build before failing (a full build
-# takes 3 to 5 minutes here).
-TICKET_TIMEOUT = 15 * 60
 ROOT = Path(__file__).resolve().parents[2]
+PAGE_GROUP = "page:"
+FENCES_GROUP = "fences"
+SITE_GROUP = "site:"
+# This run's tickets and cache: build/pass/<run>/. Older runs' folders are removed.
+PASS_DIR = ROOT / "build" / "pass"
+# How long a worker waits for the other's pages or build before failing (a full pass
+# takes 5 to 8 minutes here).
+TICKET_TIMEOUT = 15 * 60
+# Where the build's cache lives outside the pass; the pass copies what it executed there.
+AUTHORING_CACHE = ROOT / ".cache" / "executed"
+# Seconds per page, to schedule the longest pages first: this machine's last record, or
+# the benchmark's committed one on a fresh clone.
+PAGE_SECONDS = (ROOT / "build" / "execution-record.json", ROOT / "bench" / "page-seconds.json")
 
 # Sources of the plain fences executed in this pass, by source file, for the coverage check.
 EXECUTED_FENCES: dict[Path, list[str]] = defaultdict(list)
 # (file, opening line) -> position among that file's built fences.
 _BUILT_POSITION: dict[tuple[Path, int], int] = {}
-# The build this worker made; set by the `site_build` fixture.
+# This worker's page runner and build; set by the `page_runner` and `site_build` fixtures.
+_RUNNER: list[Any] = []
 _BUILD: list[SiteBuild] = []
 _STARTED = pytest.StashKey[float]()
 _RUN = pytest.StashKey[str]()
-# Whether this run collected docs items, i.e. whether some worker will build the site.
-_DOCS_COLLECTED = pytest.StashKey[bool]()
+# The pages whose items this run collected: the build waits for each one's ticket.
+_PAGES = pytest.StashKey[frozenset[str]]()
+
+
+def pass_run(config: pytest.Config) -> str:
+    """The id of this pass, the same in every worker (pytest-xdist's test run id)."""
+    return config.stash[_RUN]
+
+
+def run_dir(run: str) -> Path:
+    """The folder of one pass's tickets and cache."""
+    return PASS_DIR / run
+
+
+def page_ticket(run: str, page: str) -> Path:
+    """The ticket a worker writes when it has executed `page` in pass `run`."""
+    return run_dir(run) / "pages" / (page.replace("/", "__") + ".json")
+
+
+def facts_ticket(run: str, page: str) -> Path:
+    """Where the facts a page's claim module exports are written in pass `run`."""
+    return run_dir(run) / "facts" / (page.replace("/", "__") + ".json")
 
 
 @dataclass
@@ -65,12 +103,13 @@ class SiteBuild:
     Attributes:
         site_dir: The built site.
         record: The build's execution record.
-        executor: The executor that ran the examples (it holds each session's globals).
+        executor: The build's executor, in the worker that built (None in the other).
         warnings: What MkDocs logged at WARNING or above.
         site_url: The address the site was built for: a port of 127.0.0.1 reserved for
             it, under the published path, so the browser tests serve it where it expects
             to be (Material's instant navigation only follows links whose origin, port
             included, is the one in the sitemap), as `mkdocs serve` does.
+        record_path: Where the record was written.
     """
 
     site_dir: Path
@@ -78,10 +117,7 @@ class SiteBuild:
     executor: Any
     warnings: list[str] = field(default_factory=list)
     site_url: str = ""
-
-    def namespace(self, page: str, session: str) -> dict[str, Any]:
-        """Return the globals a page's session ended with."""
-        return self.executor.namespace(page, session)
+    record_path: Path = ROOT / "build" / "execution-record.json"
 
 
 class _ContainerAwareMarkdownIt(MarkdownIt):
@@ -119,46 +155,91 @@ def _fences_by_line(path: Path, cache: dict[Path, dict[int, Fence]]) -> dict[int
 
 @pytest.hookimpl(tryfirst=True)  # before xdist turns xdist_group markers into node ids
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Route each fence to the build record or the runner; group what needs the build."""
+    """Route each fence to its page's execution or the runner; group and order the pass."""
     fence_cache: dict[Path, dict[int, Fence]] = {}
-    kept, deselected, last = [], [], []
+    pages: dict[str, list[pytest.Item]] = defaultdict(list)
+    others, fences, checks, readers, deselected = [], [], [], [], []
     for item in items:
-        if isinstance(item, MarkdownInlinePythonItem):
-            item.add_marker(pytest.mark.xdist_group(DOCS_GROUP))
+        page = _page_of(item, fence_cache)
+        if page is not None:
+            item.add_marker(pytest.mark.xdist_group(PAGE_GROUP + page))
+            pages[page].append(item)
+        elif isinstance(item, MarkdownInlinePythonItem):
             fence = _fences_by_line(item.path, fence_cache).get(item.start_line)
             if fence is not None and fence.not_to_run:
                 deselected.append(item)
                 continue
-            if fence is not None and fence.built:
-                item.runner_name = "built"
-                item.add_marker(pytest.mark.usefixtures("site_build"))
-        elif item.get_closest_marker("site") is not None:
-            item.add_marker(pytest.mark.xdist_group(SITE_GROUP))
-        elif item.get_closest_marker("build") is not None:
-            item.add_marker(pytest.mark.xdist_group(DOCS_GROUP))
-            if item.get_closest_marker("after_examples") is not None:
-                last.append(item)
-                continue
-        kept.append(item)
+            item.add_marker(pytest.mark.xdist_group(FENCES_GROUP))
+            fences.append(item)
+        elif item.get_closest_marker("after_examples") is not None:
+            item.add_marker(pytest.mark.xdist_group(FENCES_GROUP))
+            checks.append(item)
+        elif item.get_closest_marker("site") or item.get_closest_marker("build"):
+            # One group per module, so module fixtures are made once; the modules that
+            # serve the site at the address it was built for share one group, since one
+            # worker at a time can hold that port.
+            shared = not getattr(getattr(item, "module", None), "SERVES_ITS_OWN_SITE", False)
+            served = shared and "local_site" in getattr(item, "fixturenames", ())
+            group = "served" if served else item.path.stem
+            item.add_marker(pytest.mark.xdist_group(SITE_GROUP + group))
+            readers.append(item)
+        else:
+            others.append(item)
     if deselected:
         config.hook.pytest_deselected(items=deselected)
-    items[:] = kept + last
-    config.stash[_DOCS_COLLECTED] = any(
-        marker.args == (DOCS_GROUP,)
-        for item in items
-        for marker in item.iter_markers("xdist_group")
-    )
+    seconds = _page_seconds()
+    longest_first = sorted(pages, key=lambda page: (-seconds.get(page, 0.0), page))
+    items[:] = [
+        *(item for page in longest_first for item in pages[page]),
+        *others, *fences, *checks, *readers,
+    ]  # fmt: skip
+
+
+def _page_of(item: pytest.Item, fence_cache: dict[Path, dict[int, Fence]]) -> str | None:
+    """The page an item belongs to: an executed fence of it, or a claim test naming it."""
+    if isinstance(item, MarkdownInlinePythonItem):
+        fence = _fences_by_line(item.path, fence_cache).get(item.start_line)
+        if fence is None or not fence.built:
+            return None
+        item.runner_name = "built"
+        item.add_marker(pytest.mark.usefixtures("page_runner"))
+        return item.path.relative_to(ROOT / "docs").as_posix()
+    module = getattr(item, "module", None)
+    if item.get_closest_marker("build") is not None and hasattr(module, "PAGE"):
+        return module.PAGE
+    return None
+
+
+def _page_seconds() -> dict[str, float]:
+    for path in PAGE_SECONDS:
+        if path.is_file():
+            pages = json.loads(path.read_text(encoding="utf-8"))["pages"]
+            return {
+                page: sum(block["seconds"] for block in entry["blocks"])
+                for page, entry in pages.items()
+            }
+    return {}
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """Fail loudly if pytest-xdist did not group the docs items onto one worker.
+    """Note the pages this run executes; fail loudly if xdist would not keep our schedule.
 
-    Two workers would each run the whole build: twice the time, and two builds writing
-    the same site/ folder at once.
+    Without its grouping, two workers would execute the same page; with its default
+    reordering (largest group first), a worker could wait for a page queued behind it.
     """
+    session.config.stash[_PAGES] = frozenset(
+        marker.args[0].removeprefix(PAGE_GROUP)
+        for item in session.items
+        for marker in item.iter_markers("xdist_group")
+        if marker.args and marker.args[0].startswith(PAGE_GROUP)
+    )
     if not session.config.getoption("loadgroup", default=False):
         return
+    if session.config.getoption("loadscopereorder", default=False):
+        raise pytest.UsageError(
+            "the docs pass schedules its own order: run it with --no-loadscope-reorder"
+        )
     ungrouped = [
         item.nodeid
         for item in session.items
@@ -183,7 +264,21 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers", "site: reads the built site only; may run in another worker than the build"
     )
     workerinput = getattr(config, "workerinput", None)
-    config.stash[_RUN] = workerinput["testrunuid"] if workerinput else uuid.uuid4().hex
+    run = workerinput["testrunuid"] if workerinput else uuid.uuid4().hex
+    if workerinput is None and getattr(config.option, "testrunuid", "") is None:
+        config.option.testrunuid = run  # pytest-xdist gives its workers this id, not one of its own
+    config.stash[_RUN] = run
+    if workerinput is None:
+        # The controller (or a run without xdist) starts before any worker: no folder
+        # here belongs to a worker of this run yet.
+        shutil.rmtree(PASS_DIR, ignore_errors=True)
+    # Read by the plugin when a worker loads mkdocs.yml: blocks record the run that
+    # executed them, and the cache is this run's own, so nothing older is replayed.
+    os.environ.update(
+        DLGUIDE_RUN=run,
+        DLGUIDE_EXEC_CACHE="true",
+        DLGUIDE_EXEC_CACHE_DIR=str(run_dir(run) / "cache"),
+    )
 
 
 @register_runner(default=True)
@@ -199,23 +294,53 @@ class ExpandingRunner(DefaultRunner):
 
 @register_runner()
 class built(DefaultRunner):  # noqa: N801 - the name is the fence option `runner:built`
-    """Checks the build's record of a fence it executed, instead of executing it again."""
+    """Checks a fence its page executed in this worker, instead of executing it again."""
 
     def runtest(self, test: Any, args: dict[str, Any], **kwargs: Any) -> None:
-        """Assert that the build ran this fence, without error, in this pass."""
-        (site,) = _BUILD  # the item's usefixtures("site_build") made the build first
+        """Assert that this pass's execution of the page ran this fence without error."""
+        (runner,) = _RUNNER  # the item's usefixtures("page_runner") made it first
         path = Path(test.source_path)
         page = path.relative_to(ROOT / "docs").as_posix()
         position = _BUILT_POSITION[(path, test.start_line)]
-        blocks = site.record["pages"].get(page, {}).get("blocks", [])
+        blocks = execute_page(runner, page).blocks
         assert position < len(blocks), (
-            f"{page}: the build executed {len(blocks)} blocks, "
+            f"{page}: its execution ran {len(blocks)} blocks, "
             f"but the fence at line {test.start_line} is number {position + 1}"
         )
         block = blocks[position]
-        assert block["ok"], f"{page}: block {position + 1} failed in the build"
-        assert not block["cached"], f"{page}: block {position + 1} came from a cache"
-        assert block["seconds"] > 0, f"{page}: block {position + 1} did not run"
+        assert block.ok, f"{page}: block {position + 1} failed"
+        assert not block.cached, f"{page}: block {position + 1} came from a cache"
+        assert block.run == runner.executor.run, f"{page}: block {position + 1} is not this run's"
+        assert block.seconds > 0, f"{page}: block {position + 1} did not run"
+
+
+def execute_page(runner: Any, page: str) -> Any:
+    """Execute `page` in this worker, once per pass, and write its ticket.
+
+    Raises:
+        RuntimeError: If another process of this pass has already executed the page
+            (grouping failed: every example must run exactly once).
+    """
+    if page in runner.executor.pages:
+        return runner.executor.pages[page]
+    ticket = page_ticket(runner.executor.run, page)
+    if not handoff.claim(ticket.with_suffix(".claim")):
+        raise RuntimeError(f"{page} was already executed by another process of this pass")
+    try:
+        executed = runner.run(page)
+    except BaseException as error:
+        # The builder waits for this ticket; without it, it would wait in vain.
+        handoff.write_ticket(ticket, runner.executor.run, error=f"{page} raised {error!r}")
+        raise
+    handoff.write_ticket(
+        ticket, runner.executor.run, page=page, blocks=len(executed.blocks),
+        ok=all(block.ok for block in executed.blocks), worker=_worker(),
+    )  # fmt: skip
+    return executed
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -224,46 +349,119 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
-    """Report the build's time and its examples' time at the end of the pass."""
+    """Report where the examples ran, their time, and the build's, at the end of the pass."""
     record_path = ROOT / "build" / "execution-record.json"
     started = config.stash.get(_STARTED, None)
     if started is None or not record_path.is_file() or record_path.stat().st_mtime < started:
         return
     record = json.loads(record_path.read_text(encoding="utf-8"))
+    by_worker: dict[str, float] = defaultdict(float)
+    for page, entry in record["pages"].items():
+        ticket = page_ticket(config.stash[_RUN], page)
+        worker = "the build"
+        if ticket.is_file():
+            worker = json.loads(ticket.read_text(encoding="utf-8")).get("worker", worker)
+        by_worker[worker] += sum(block["seconds"] for block in entry["blocks"])
     blocks = [block for page in record["pages"].values() for block in page["blocks"]]
-    terminalreporter.write_sep("-", "docs build")
+    terminalreporter.write_sep("-", "docs examples and build")
     terminalreporter.write_line(
-        f"strict build {record.get('build_seconds', float('nan')):.1f} s, of which "
-        f"{sum(block['seconds'] for block in blocks):.1f} s ran {len(blocks)} examples "
-        f"on {len(record['pages'])} pages"
+        f"{len(blocks)} examples on {len(record['pages'])} pages ran in "
+        f"{sum(block['seconds'] for block in blocks):.1f} s ("
+        + ", ".join(f"{worker} {seconds:.1f} s" for worker, seconds in sorted(by_worker.items()))
+        + f"); the strict build took {record.get('build_seconds', float('nan')):.1f} s"
     )
     for page, entry in sorted(record["pages"].items()):
         seconds = sum(block["seconds"] for block in entry["blocks"])
         terminalreporter.write_line(f"  {seconds:6.1f} s  {page}")
 
 
+@pytest.fixture(scope="session")
+def page_runner() -> Any:
+    """This worker's page runner: mkdocs.yml loaded once, TensorFlow imported once."""
+    from dlguide_docs.pages import PageRunner
+
+    if not _RUNNER:
+        _RUNNER.append(PageRunner(ROOT / "mkdocs.yml"))
+    return _RUNNER[0]
+
+
 @pytest.fixture(scope="module")
-def page(request: pytest.FixtureRequest, site_build: SiteBuild) -> dict[str, Any]:
-    """The globals of the page session a claim-test module names in PAGE and SESSION."""
-    return site_build.namespace(request.module.PAGE, request.module.SESSION)
+def page(request: pytest.FixtureRequest, page_runner: Any) -> dict[str, Any]:
+    """The globals of the page session a claim-test module names in PAGE and SESSION.
+
+    If the module defines `facts(page)`, what it returns (JSON) is written for tests in
+    the other worker to read with `page_facts`: another page's sessions stay here.
+    """
+    module = request.module
+    execute_page(page_runner, module.PAGE)
+    namespace = page_runner.executor.namespace(module.PAGE, module.SESSION)
+    if callable(getattr(module, "facts", None)):
+        run = page_runner.executor.run
+        handoff.write_ticket(facts_ticket(run, module.PAGE), run, **module.facts(namespace))
+    return namespace
+
+
+@pytest.fixture(scope="session")
+def page_facts(request: pytest.FixtureRequest) -> Callable[[str], dict[str, Any]]:
+    """Read what a page's claim module exported with `facts(page)` in this pass."""
+    run = pass_run(request.config)
+
+    def read(page: str) -> dict[str, Any]:
+        return handoff.wait_for_ticket(facts_ticket(run, page), run, TICKET_TIMEOUT)
+
+    return read
 
 
 @pytest.fixture(scope="session")
 def site_build(request: pytest.FixtureRequest) -> SiteBuild:
-    """Run the strict build once in this worker, executing every example without a cache.
+    """The strict build of this pass, made once by whichever worker needs it first.
 
-    The site is built for a port of 127.0.0.1 reserved during the build; when it ends,
-    the port is released for the browser tests' server, and a ticket tells the other
-    worker where the site is.
+    That worker waits for the ticket of every page this run executes, then builds: each
+    page is replayed from this run's cache, and a page no worker executed (in a run that
+    collected none of its items) is executed by the build. The site is built for a port
+    of 127.0.0.1 reserved during the build, released afterwards for the browser tests'
+    server. The other worker waits for the site's ticket instead.
     """
+    if _BUILD:
+        return _BUILD[0]
+    run = request.config.stash[_RUN]
+    ticket = run_dir(run) / "site-ticket.json"
+    if not handoff.claim(run_dir(run) / "build.claim"):
+        found = handoff.wait_for_ticket(ticket, run, TICKET_TIMEOUT)
+        if "error" in found:
+            pytest.fail(f"the other worker's build failed:\n{found['error']}", pytrace=False)
+        return SiteBuild(
+            site_dir=Path(found["site_dir"]),
+            record=json.loads(Path(found["record"]).read_text(encoding="utf-8")),
+            executor=None,
+            warnings=found["warnings"],
+            site_url=found["site_url"],
+        )
+    try:
+        if hasattr(request.config, "workerinput"):
+            for page in sorted(request.config.stash.get(_PAGES, frozenset())):
+                handoff.wait_for_ticket(page_ticket(run, page), run, TICKET_TIMEOUT)
+        _BUILD.append(_build(run))
+    except BaseException as error:
+        # Any failure, or the other worker would wait for the site's ticket in vain.
+        handoff.write_ticket(ticket, run, error=f"the build failed: {error}")
+        raise
+    built = _BUILD[0]
+    _keep_for_authoring(run_dir(run) / "cache")
+    handoff.write_ticket(
+        ticket, run, site_dir=str(built.site_dir), site_url=built.site_url,
+        record=str(built.record_path), warnings=built.warnings,
+    )  # fmt: skip
+    return built
+
+
+def _build(run: str) -> SiteBuild:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort
 
     from dlguide_docs import plugin
 
-    os.environ["DLGUIDE_EXEC_CACHE"] = "false"
-    run, ticket = request.config.stash[_RUN], ROOT / TICKET
     listener = handoff.reserve_port()
     published = urlparse(load_config(str(ROOT / "mkdocs.yml")).site_url)
     site_url = f"http://127.0.0.1:{listener.getsockname()[1]}{published.path}"
@@ -274,55 +472,38 @@ def site_build(request: pytest.FixtureRequest) -> SiteBuild:
         build(config)
     except Abort as error:
         message = f"strict build failed: {error}\n" + "\n".join(caught.messages)
-        handoff.write_ticket(ticket, run, error=message)
         pytest.fail(message, pytrace=False)
-    except BaseException as error:
-        # Any other failure too, or the other worker would wait for a ticket in vain.
-        handoff.write_ticket(ticket, run, error=f"the build raised {error!r}")
-        raise
     finally:
         logging.getLogger("mkdocs").removeHandler(caught)
         listener.close()
     record_path = config.plugins["dlguide-exec"].record_path
-    _BUILD.append(
-        SiteBuild(
-            site_dir=Path(config.site_dir),
-            record=json.loads(record_path.read_text(encoding="utf-8")),
-            executor=plugin.LAST_BUILD,
-            warnings=caught.messages,
-            site_url=config.site_url,
-        )
+    return SiteBuild(
+        site_dir=Path(config.site_dir),
+        record=json.loads(record_path.read_text(encoding="utf-8")),
+        executor=plugin.LAST_BUILD,
+        warnings=caught.messages,
+        site_url=config.site_url,
+        record_path=record_path,
     )
-    handoff.write_ticket(
-        ticket, run, site_dir=str(config.site_dir), site_url=config.site_url,
-        record=str(record_path), warnings=caught.messages,
-    )  # fmt: skip
-    return _BUILD[0]
+
+
+def _keep_for_authoring(cache: Path) -> None:
+    """Copy what this pass executed into the authoring cache: `make serve` starts warm.
+
+    Entries are keyed on everything a page's output depends on, and the pass writes only
+    pages whose examples all ran, so an entry is as good there as here.
+    """
+    if not cache.is_dir():
+        return
+    AUTHORING_CACHE.mkdir(parents=True, exist_ok=True)
+    for entry in cache.glob("*.json"):
+        shutil.copy2(entry, AUTHORING_CACHE / entry.name)
 
 
 @pytest.fixture(scope="session")
-def built_site(request: pytest.FixtureRequest) -> SiteBuild:
-    """The site this pass built, for tests that only read it (marked `site`).
-
-    In the worker that built it, that build. In another worker, what the builder's ticket
-    names (its executor stays with the builder). With no docs items in the run, or without
-    xdist, this worker builds it.
-    """
-    if _BUILD:
-        return _BUILD[0]
-    docs_collected = request.config.stash.get(_DOCS_COLLECTED, False)
-    if not hasattr(request.config, "workerinput") or not docs_collected:
-        return request.getfixturevalue("site_build")
-    ticket = handoff.wait_for_ticket(ROOT / TICKET, request.config.stash[_RUN], TICKET_TIMEOUT)
-    if "error" in ticket:
-        pytest.fail(f"the other worker's build failed:\n{ticket['error']}", pytrace=False)
-    return SiteBuild(
-        site_dir=Path(ticket["site_dir"]),
-        record=json.loads(Path(ticket["record"]).read_text(encoding="utf-8")),
-        executor=None,
-        warnings=ticket["warnings"],
-        site_url=ticket["site_url"],
-    )
+def built_site(site_build: SiteBuild) -> SiteBuild:
+    """The site this pass built, for tests that only read it (marked `site`)."""
+    return site_build
 
 
 class _Collector(logging.Handler):

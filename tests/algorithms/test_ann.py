@@ -17,6 +17,11 @@ PAGE = "algorithms/ann.md"
 SESSION = "ann"
 
 
+def facts(page):
+    """What other pages' tests read of this page's run: the size of the model it trained."""
+    return {"parameters": int(page["mlp"].count_params())}
+
+
 def test_the_mlp_has_three_hidden_relu_layers_of_32_units(page):
     dense = [layer for layer in page["mlp"].layers if isinstance(layer, keras.layers.Dense)]
     assert [layer.units for layer in dense] == [32, 32, 32, 1]

@@ -27,6 +27,11 @@ PAGE = "algorithms/autoencoder.md"
 SESSION = "autoencoder"
 
 
+def facts(page):
+    """What other pages' tests read of this page's run: the size of the model it trained."""
+    return {"parameters": int(page["model"].count_params())}
+
+
 def dense_units(submodel):
     return [layer.units for layer in submodel.layers if isinstance(layer, keras.layers.Dense)]
 

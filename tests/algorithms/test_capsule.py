@@ -31,6 +31,11 @@ PAGE = "algorithms/capsule.md"
 SESSION = "capsule"
 
 
+def facts(page):
+    """What other pages' tests read of this page's run: the size of the model it trained."""
+    return {"parameters": int(page["capsnet"].count_params())}
+
+
 def test_squash_keeps_direction_and_shrinks_lengths_below_one(page):
     vectors, squashed = page["vectors"], page["squashed"]
     assert vectors.shape == squashed.shape == (5, 8)

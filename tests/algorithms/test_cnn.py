@@ -11,6 +11,11 @@ PAGE = "algorithms/cnn.md"
 SESSION = "cnn"
 
 
+def facts(page):
+    """What other pages' tests read of this page's run: the size of the model it trained."""
+    return {"parameters": int(page["small_cnn"].count_params())}
+
+
 def test_output_size_formula_agrees_with_keras(page):
     assert len(page["cases"]) == len(page["output_sizes"]) >= 5
     for (size, kernel, stride, padding), (formula, height, width) in zip(

@@ -21,6 +21,11 @@ PAGE = "algorithms/dbn.md"
 SESSION = "dbn"
 
 
+def facts(page):
+    """What other pages' tests read of this page's run: the size of the model it trained."""
+    return {"parameters": int(page["dbn"].count_params())}
+
+
 def sigmoid(values):
     return 1 / (1 + np.exp(-values))
 

@@ -22,6 +22,12 @@ pytestmark = pytest.mark.build
 PAGE = "algorithms/dqn.md"
 SESSION = "dqn"
 
+
+def facts(page):
+    """What other pages' tests read of this page's run: the size of the model it trained."""
+    return {"parameters": int(page["network"].count_params())}
+
+
 MOVES = ((-1, 0), (0, 1), (1, 0), (0, -1))  # up, right, down, left
 
 

@@ -26,6 +26,15 @@ PAGE = "algorithms/gan.md"
 SESSION = "gan"
 
 
+def facts(page):
+    """What other pages' tests read of this page's run: the size of the model it trained."""
+    return {
+        "parameters": int(
+            page["model"].generator.count_params() + page["model"].discriminator.count_params()
+        )
+    }
+
+
 def nearest_mode_counts(samples, centers, std):
     """Score points against mode centres independently of dlguide.mixtures."""
     counts = np.zeros(len(centers), dtype=int)

@@ -25,6 +25,11 @@ PAGE = "algorithms/gru.md"
 SESSION = "gru"
 
 
+def facts(page):
+    """What other pages' tests read of this page's run: the size of the model it trained."""
+    return {"parameters": int(page["model"].count_params())}
+
+
 def test_keras_gru_has_three_blocks_and_two_bias_vectors(page):
     layer = page["layer"]
     assert isinstance(layer, keras.layers.GRU) and layer.cell.reset_after is True

@@ -22,6 +22,11 @@ PAGE = "algorithms/lstm.md"
 SESSION = "lstm"
 
 
+def facts(page):
+    """What other pages' tests read of this page's run: the size of the model it trained."""
+    return {"parameters": int(page["model"].count_params())}
+
+
 def test_the_lstm_has_four_blocks_and_a_forget_bias_of_one(page):
     layer = page["model"].get_layer("recurrent")
     assert isinstance(layer, keras.layers.LSTM)

@@ -21,6 +21,11 @@ PAGE = "algorithms/rbm.md"
 SESSION = "rbm"
 
 
+def facts(page):
+    """What other pages' tests read of this page's run: the size of the model it trained."""
+    return {"parameters": int(page["rbms"][0].count_params())}
+
+
 def test_the_tiny_rbm_matches_enumeration(page):
     tiny = page["tiny"]
     assert (tiny.num_visible, tiny.num_hidden) == (4, 3)

@@ -22,6 +22,11 @@ PAGE = "algorithms/rnn.md"
 SESSION = "rnn"
 
 
+def facts(page):
+    """What other pages' tests read of this page's run: the size of the model it trained."""
+    return {"parameters": int(page["model"].count_params())}
+
+
 def test_the_simple_rnn_has_the_formula_s_parameters(page):
     layer = page["model"].get_layer("recurrent")
     assert isinstance(layer, keras.layers.SimpleRNN) and layer.units == 32

@@ -25,6 +25,11 @@ PAGE = "algorithms/som.md"
 SESSION = "som"
 
 
+def facts(page):
+    """What other pages' tests read of this page's run: the size of the model it trained."""
+    return {"parameters": int(page["colour_map"].prototypes.size)}
+
+
 def histories(page, name):
     return {"colours": page["colour_histories"], "digits": page["digit_histories"]}[name]
 

@@ -25,6 +25,11 @@ PAGE = "algorithms/transformer.md"
 SESSION = "transformer"
 
 
+def facts(page):
+    """What other pages' tests read of this page's run: the size of the model it trained."""
+    return {"parameters": int(next(iter(page["models"].values())).count_params())}
+
+
 def _softmax(logits: np.ndarray) -> np.ndarray:
     shifted = np.exp(logits - logits.max(axis=-1, keepdims=True))
     return shifted / shifted.sum(axis=-1, keepdims=True)

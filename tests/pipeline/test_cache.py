@@ -8,6 +8,8 @@ and shows the new output, while an unchanged rebuild is served from the cache.
 from __future__ import annotations
 
 import json
+import os
+import time
 import textwrap
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from dlguide_docs import plugin
+from dlguide_docs.pages import PageRunner
 from dlguide_docs.pytest_plugin import ROOT
 
 PAGE = """\
@@ -220,3 +223,89 @@ def test_a_partial_build_runs_only_the_selected_pages(tiny_site, monkeypatch):
     assert html.count('<span class="dlguide-seconds">not built</span>') == 2
     assert not (partial / "site" / "index.html").exists()
     assert not (tiny_site / "site").exists()
+
+
+def test_a_prose_edit_is_served_from_the_cache(tiny_site):
+    _build(tiny_site)
+    page = tiny_site / "docs" / "index.md"
+    page.write_text(PAGE.replace("# Tiny\n", "# Tiny\n\nA new sentence of prose.\n"))
+    assert _build(tiny_site) == ("library says first value", True)
+    html = (tiny_site / "site" / "index.html").read_text(encoding="utf-8")
+    assert "A new sentence of prose." in html
+
+
+def test_a_fence_option_edit_invalidates_the_page(tiny_site):
+    _build(tiny_site)
+    page = tiny_site / "docs" / "index.md"
+    page.write_text(PAGE.replace('result="text"', 'result="python"'))
+    assert _build(tiny_site)[1] is False
+
+
+OTHER = """\
+# Other
+
+```python exec="on" session="other" result="text"
+print("the other page")
+```
+"""
+
+
+def test_a_snippet_edit_re_executes_only_the_pages_that_include_it(tiny_site):
+    (tiny_site / "docs" / "other.md").write_text(OTHER)
+    _build(tiny_site)
+    snippet = tiny_site / "snippets" / "tiny.py"
+    snippet.write_text(snippet.read_text() + "# an edit\n")
+    _build(tiny_site)
+    executed = {
+        page for page, run in plugin.LAST_BUILD.pages.items()
+        if run.blocks and not any(block.cached for block in run.blocks)
+    }  # fmt: skip
+    assert executed == {"index.md"}
+    assert plugin.LAST_BUILD.pages["other.md"].blocks[0].cached
+
+
+def test_a_page_executed_by_a_runner_is_replayed_by_the_build(tiny_site, monkeypatch):
+    monkeypatch.setenv(plugin.RUN_VARIABLE, "one-run")
+    runner = PageRunner(tiny_site / "mkdocs.yml")
+    (executed,) = runner.run("index.md").blocks
+    assert runner.run("index.md").blocks == [executed]  # once per runner
+    assert (executed.cached, executed.run) == (False, "one-run")
+    build(load_config(str(tiny_site / "mkdocs.yml"), strict=True))
+    (replayed,) = plugin.LAST_BUILD.pages["index.md"].blocks
+    assert replayed.cached and replayed.run == "one-run"
+    assert replayed.seconds == executed.seconds
+    stamp = (tiny_site / "site" / "index.html").read_text(encoding="utf-8")
+    assert "when this page was built on" in stamp  # the same run executed and built it
+
+
+def test_the_stamp_says_when_examples_replayed_from_an_older_run_ran(tiny_site, monkeypatch):
+    monkeypatch.setenv(plugin.RUN_VARIABLE, "older-run")
+    _build(tiny_site)
+    monkeypatch.setenv(plugin.RUN_VARIABLE, "newer-run")
+    assert _build(tiny_site)[1] is True
+    html = (tiny_site / "site" / "index.html").read_text(encoding="utf-8")
+    assert "when they were last executed, on" in html
+
+
+def test_a_page_runner_rejects_a_missing_configuration_and_a_missing_page(tiny_site):
+    with pytest.raises(ValueError, match="config_file"):
+        PageRunner(tiny_site / "no.yml")
+    with pytest.raises(ValueError, match="src"):
+        PageRunner(tiny_site / "mkdocs.yml").run("missing.md")
+
+
+def test_a_dirty_rebuild_renders_the_edited_page_with_the_earlier_record(tiny_site):
+    """`make serve` runs dirty: only edited pages are rendered, quoting the others' times."""
+    (tiny_site / "docs" / "summary.md").write_text(SUMMARY)
+    _build(tiny_site)
+    seconds = plugin.LAST_BUILD.pages["index.md"].blocks[0].seconds
+    os.utime(tiny_site / "docs" / "summary.md", (time.time() + 5, time.time() + 5))
+    config = load_config(str(tiny_site / "mkdocs.yml"))  # MkDocs warns of any dirty build
+    config.plugins.on_startup(command="serve", dirty=True)
+    build(config, dirty=True)
+    assert "index.md" not in plugin.LAST_BUILD.pages  # not rendered again
+    html = (tiny_site / "site" / "summary" / "index.html").read_text(encoding="utf-8")
+    quoted = BeautifulSoup(html, "html.parser").select("span.dlguide-seconds")
+    assert [span["data-seconds"] for span in quoted] == [f"{seconds:.2f}"] * 2
+    record = json.loads((tiny_site / "build" / "execution-record.json").read_text())
+    assert record["pages"]["index.md"]["blocks"][0]["seconds"] == seconds  # kept

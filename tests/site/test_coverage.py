@@ -1,7 +1,8 @@
 """The coverage check: every piece of code the built site shows ran in this pass.
 
-Runs after every example (marker `after_examples`), in the worker that built the site,
-and reads what the build and the fence runner recorded. The rules themselves are in
+Runs after every example (marker `after_examples`), at the end of the `fences` group,
+so in the worker that ran the plain fences, and reads what the build and the fence runner
+recorded. The rules themselves are in
 `dlguide_docs.coverage` and are tested on broken pages in tests/pipeline.
 """
 
@@ -13,7 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from dlguide_docs.coverage import fence_problems, lines_of, shown_code_problems, snippet_problems
-from dlguide_docs.pytest_plugin import EXECUTED_FENCES, ROOT
+from dlguide_docs.pytest_plugin import EXECUTED_FENCES, ROOT, page_ticket, pass_run
 
 pytestmark = [pytest.mark.build, pytest.mark.after_examples]
 
@@ -33,14 +34,23 @@ def _executed(site_build, name: str) -> set[str]:
     return lines_of(_built_sources(site_build, name) + EXECUTED_FENCES.get(SOURCES[name], []))
 
 
-def test_every_built_block_ran_in_this_pass(site_build):
+def test_every_example_ran_exactly_once_in_this_pass(site_build, request):
+    """Each block ran once in this run: by a worker's page execution, which the build
+    replayed, or (for a page no worker executed) by the build itself; never both."""
+    run = pass_run(request.config)
     blocks = [b for page in site_build.record["pages"].values() for b in page["blocks"]]
     assert blocks, "the build executed no example at all"
     for block in blocks:
         where = f"{block['page']} block {block['index'] + 1}"
         assert block["ok"], f"{where} failed"
-        assert not block["cached"], f"{where} was served from a cache in the test pass"
+        assert block["run"] == run, f"{where} was executed by another run ({block['run']})"
         assert block["seconds"] > 0, f"{where} reports no execution time"
+        executed_by_worker = page_ticket(run, block["page"]).is_file()
+        assert block["cached"] == executed_by_worker, (
+            f"{where} was executed by a worker and again by the build"
+            if executed_by_worker
+            else f"{where} was replayed, but no worker of this run executed it"
+        )
 
 
 @pytest.mark.parametrize("name", SOURCES)
@@ -52,7 +62,9 @@ def test_every_fence_ran_or_says_why_not(site_build, name):
 
 def test_every_python_block_on_the_site_was_executed(site_build):
     docstrings = lines_of(
-        source for path, sources in EXECUTED_FENCES.items() if path.suffix == ".py"
+        source
+        for path, sources in EXECUTED_FENCES.items()
+        if path.suffix == ".py"
         for source in sources
     )
     problems, pages = [], 0
