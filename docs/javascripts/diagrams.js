@@ -5,24 +5,24 @@
 const diagramScript = document.currentScript ? document.currentScript.src : "";
 let mermaidReady;
 
+// Mermaid's ES-module build: the browser fetches its core, then only the chunks of the
+// diagram types a page draws.
 function loadMermaid() {
   if (!mermaidReady) {
-    mermaidReady = new Promise((resolve, reject) => {
-      const script = document.createElement("script");
-      script.src = new URL("../assets/vendor/mermaid/mermaid.min.js", diagramScript).href;
-      script.onload = () => resolve(window.mermaid);
-      script.onerror = reject;
-      document.head.appendChild(script);
-    });
+    const url = new URL("../assets/vendor/mermaid/mermaid.esm.min.mjs", diagramScript).href;
+    mermaidReady = import(url).then((module) => module.default);
   }
   return mermaidReady;
 }
 
 async function renderVisibleDiagrams() {
-  const nodes = [...document.querySelectorAll("pre.diagram:not([data-processed])")]
+  // Claimed before the first await: a second call while Mermaid loads (a tab opened,
+  // a page change) must not take the same diagrams again and reset one being drawn.
+  const nodes = [...document.querySelectorAll("pre.diagram:not([data-claimed])")]
     .filter((node) => node.offsetParent !== null);
   if (nodes.length === 0) return;
   for (const node of nodes) {
+    node.dataset.claimed = "true";
     // Mermaid parses the element's text; drop the <code> wrapper superfences adds.
     node.textContent = node.textContent;
   }

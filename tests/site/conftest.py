@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from browser import Guard, launch_options, origin_of
+from browser import launch_options, new_guarded_context
 from served import serve
 
 from dlguide_docs.pytest_plugin import SiteBuild
@@ -42,18 +42,7 @@ def open_context(browser, local_site: str) -> Iterator[Callable[..., tuple]]:
     made = []
 
     def make(**options) -> tuple:
-        context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **options})
-        guard = Guard(origin_of(local_site))
-
-        def route(route) -> None:
-            if guard.allows(route.request.url):
-                route.continue_()
-            else:
-                guard.external.append(route.request.url)
-                route.abort()
-
-        context.route("**/*", route)
-        context.set_default_timeout(10_000)
+        context, guard = new_guarded_context(browser, local_site, **options)
         made.append(context)
         return context, guard
 

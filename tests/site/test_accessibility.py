@@ -11,16 +11,31 @@ site's own CSS included.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
 from browser import open_page
 from bs4 import BeautifulSoup
+from served import serve
 
 from dlguide_docs.pytest_plugin import ROOT, SiteBuild
 
 pytestmark = pytest.mark.site
+# axe needs no particular address, so this module serves the site on a port of its own
+# and can run in one worker while the browser tests hold the built-for address in the other.
+SERVES_ITS_OWN_SITE = True
+
+
+@pytest.fixture(scope="module")
+def local_site(built_site: SiteBuild) -> Iterator[str]:
+    """The built site under its published path, on a free port of 127.0.0.1."""
+    any_port = urlparse(built_site.site_url)._replace(netloc="127.0.0.1").geturl()
+    with serve(built_site.site_dir, any_port) as address:
+        yield address
+
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AUDITED = ["", "tutorials/tensors/", "algorithms/cnn/", "glossary/activations/"]

@@ -7,18 +7,25 @@ another origin. Screenshots go to build/screenshots/ as artifacts of the pass.
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-from browser import open_page, settle
+from browser import new_guarded_context, open_page, settle, wire_size
 
 from dlguide_docs.pytest_plugin import ROOT, SiteBuild
 
 pytestmark = pytest.mark.site
 
 SCREENSHOTS = ROOT / "build" / "screenshots"
+WEIGHTS = ROOT / "build" / "page-weight.json"
+# The most a page may transfer on a first visit, figures and the search index included.
+MAX_PAGE_BYTES = 1_500_000
+SEARCH_INDEX = "search/search_index.json"
 # Pages a reader meets first, one of each kind.
 SHOWCASE = {
     "home": "",
@@ -35,36 +42,98 @@ def sitemap_paths(site_dir: Path, site_url: str) -> list[str]:
     """The paths, relative to the site's address, of every page in the sitemap."""
     locations = re.findall(r"<loc>([^<]+)</loc>", (site_dir / "sitemap.xml").read_text("utf-8"))
     assert locations and all(loc.startswith(site_url) for loc in locations), locations[:3]
-    return [loc[len(site_url):] for loc in locations]
+    return [loc[len(site_url) :] for loc in locations]
 
 
-def test_every_page_in_the_sitemap_loads_cleanly(
-    built_site: SiteBuild, site_url: str, local_site: str, open_context
-):
+@dataclass
+class FirstLoads:
+    """Every page of the sitemap loaded in a context of its own, with an empty cache."""
+
+    statuses: dict[str, int]
+    problems: list[str]
+    # Per page: every response the load brought, as (URL, bytes on the wire) pairs.
+    responses: dict[str, list[tuple[str, int]]]
+
+
+@pytest.fixture(scope="module")
+def first_loads(built_site: SiteBuild, site_url: str, local_site: str, browser) -> FirstLoads:
+    """Load each page of the sitemap as a first-time reader would (four at a time)."""
     paths = sitemap_paths(built_site.site_dir, site_url)
     pages_in_site = {
         path.parent.relative_to(built_site.site_dir).as_posix()
         for path in built_site.site_dir.rglob("index.html")
     }
     assert {p.rstrip("/") or "." for p in paths} == pages_in_site, "sitemap and site differ"
-    context, guard = open_context()
+    loads = FirstLoads({}, [], {})
+    index = json.loads((built_site.site_dir / SEARCH_INDEX).read_text(encoding="utf-8"))
+    empty_index = {**index, "docs": []}
+    # One context, four tabs. Routing every request (the guard does) turns the browser's
+    # cache off, so each page still fetches everything a first visit fetches.
+    context, guard = new_guarded_context(browser, local_site)
+    # Each page's search worker would build the whole index (0.8 MB of JSON) into a
+    # search engine; the sweep hands it the index's configuration with no documents.
+    # Search has its own tests.
+    context.route(local_site + SEARCH_INDEX, lambda route: route.fulfill(json=empty_index))
     tabs = [context.new_page() for _ in range(SWEEP_BATCH)]
+    fetched: dict[Any, list[str]] = {tab: [] for tab in tabs}
     for tab in tabs:
         guard.watch(tab)
-    statuses = {}
+        tab.on("requestfinished", lambda request, seen=fetched[tab]: seen.append(request.url))
     for start in range(0, len(paths), SWEEP_BATCH):
-        batch = list(zip(tabs, paths[start:start + SWEEP_BATCH], strict=False))
+        batch = list(zip(tabs, paths[start : start + SWEEP_BATCH], strict=False))
         # Start every navigation of the batch, then wait for each to settle: the browser
         # loads the pages side by side.
         for tab, path in batch:
-            statuses[path] = tab.goto(local_site + path, wait_until="commit").status
-        for tab, _ in batch:
+            fetched[tab].clear()
+            loads.statuses[path] = tab.goto(local_site + path, wait_until="commit").status
+        for tab, path in batch:
             tab.wait_for_load_state("load")
             settle(tab)
-    assert all(status == 200 for status in statuses.values()), {
-        path: status for path, status in statuses.items() if status != 200
+            loads.responses[path] = [
+                (url, wire_size(url, built_site.site_dir, local_site))
+                for url in fetched[tab]
+                if url.startswith(local_site)
+            ]
+    loads.problems = guard.problems()
+    context.close()
+    return loads
+
+
+def test_every_page_in_the_sitemap_loads_cleanly(first_loads: FirstLoads):
+    assert len(first_loads.statuses) >= 40
+    assert all(status == 200 for status in first_loads.statuses.values()), {
+        path: status for path, status in first_loads.statuses.items() if status != 200
     }
-    guard.assert_clean()
+    assert first_loads.problems == []
+
+
+def test_no_page_weighs_more_than_1_5_mb_on_first_load(
+    first_loads: FirstLoads, built_site: SiteBuild, local_site: str
+):
+    """Bytes on the wire for everything a first visit fetches, text gzipped (`wire_size`).
+
+    Every context routes its requests, which turns the browser's cache off, so each page
+    fetched all it needs. Material's search worker fetches the index after the load event
+    (the sweep does not wait for it, and answers it with an empty one); the real index's
+    size is counted on every page.
+    """
+    index_url = local_site + SEARCH_INDEX
+    seen_index = [path for path, fetched in first_loads.responses.items()
+                  if any(url == index_url for url, _ in fetched)]  # fmt: skip
+    assert seen_index, "no page fetched the search index: is search still enabled?"
+    index_bytes = wire_size(index_url, built_site.site_dir, local_site)
+    weights = {
+        path: sum(size for url, size in fetched if url != index_url) + index_bytes
+        for path, fetched in first_loads.responses.items()
+    }
+    heaviest = sorted(weights.items(), key=lambda item: -item[1])
+    WEIGHTS.write_text(json.dumps({
+        "pages": {path or "(home)": {"bytes": size, "requests": len(first_loads.responses[path])}
+                  for path, size in heaviest},
+        "search_index": index_bytes,
+    }, indent=1), encoding="utf-8")  # fmt: skip
+    assert all(len(fetched) >= 5 for fetched in first_loads.responses.values())
+    assert heaviest[0][1] <= MAX_PAGE_BYTES, heaviest[:5]
 
 
 def _search(page, local_site: str, query: str) -> list[str]:
@@ -131,6 +200,7 @@ def test_mermaid_diagrams_render_to_svg(local_site: str, guarded_page):
     for index in range(diagrams.count()):
         svg = diagrams.nth(index).locator("svg")
         assert svg.count() == 1, f"diagram {index + 1} was not drawn"
+        svg.wait_for(state="visible")
         box = svg.bounding_box()
         assert box["width"] > 100 and box["height"] > 20, box
         assert svg.locator("text, foreignObject").count() > 2  # labelled nodes, not a blank
@@ -219,9 +289,7 @@ def test_instant_navigation_goes_to_a_tutorial_and_back(local_site: str, guarded
 
 
 @pytest.mark.parametrize("width", [360, 1280])
-def test_showcase_pages_fit_the_screen_and_are_captured(
-    local_site: str, guarded_page, width: int
-):
+def test_showcase_pages_fit_the_screen_and_are_captured(local_site: str, guarded_page, width: int):
     page, guard = guarded_page(viewport={"width": width, "height": 800})
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     overflowing = {}
@@ -244,7 +312,9 @@ def test_a_missing_address_gets_the_projects_404_page(local_site: str, guarded_p
     assert page.locator("article h1").inner_text() == "Page not found"
     # Styled and working at any depth: its stylesheets and scripts loaded...
     assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") in {
-        "sticky", "fixed"}
+        "sticky",
+        "fixed",
+    }
     # ...and its links lead to real pages.
     for link in page.locator(".dlguide-404-links a").evaluate_all("a => a.map(x => x.href)"):
         assert page.request.get(link).status == 200, link

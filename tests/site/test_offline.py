@@ -25,8 +25,17 @@ FETCHING_ATTRIBUTES = {
     "use": ["href", "xlink:href"],
 }
 # <link> relations that load a resource (canonical, alternate... only name a URL).
-FETCHING_LINK_RELS = {"stylesheet", "icon", "preload", "prefetch", "modulepreload", "manifest",
-                      "apple-touch-icon", "preconnect", "dns-prefetch"}
+FETCHING_LINK_RELS = {
+    "stylesheet",
+    "icon",
+    "preload",
+    "prefetch",
+    "modulepreload",
+    "manifest",
+    "apple-touch-icon",
+    "preconnect",
+    "dns-prefetch",
+}
 CSS_URL = re.compile(
     r"""url\(\s*['"]?(?P<url>[^'")]+)['"]?\s*\)"""  # url(...), quoted or not
     r"""|@import\s+['"](?P<import>[^'"]+)['"]"""  # @import "..."
@@ -46,9 +55,9 @@ def _srcset_urls(value: str) -> list[str]:
     return [part.strip().split()[0] for part in value.split(",") if part.strip()]
 
 
-def external_sources_in_html(html: str) -> list[str]:
-    """Return every absolute URL an HTML document makes the browser fetch."""
-    soup = BeautifulSoup(html, "html.parser")
+def external_sources_in_html(html: str | BeautifulSoup) -> list[str]:
+    """Return every absolute URL an HTML document (text or parsed) makes the browser fetch."""
+    soup = html if isinstance(html, BeautifulSoup) else BeautifulSoup(html, "html.parser")
     found = []
     for tag, attributes in FETCHING_ATTRIBUTES.items():
         for element in soup.find_all(tag):
@@ -93,10 +102,24 @@ def _offenders(site_dir: Path, files: list[Path], detector) -> dict[str, list[st
     }
 
 
-def test_no_page_loads_anything_from_another_origin(site_build):
-    pages = _files(site_build.site_dir, ".html")
-    assert len(pages) >= 5
-    offenders = _offenders(site_build.site_dir, pages, external_sources_in_html)
+@pytest.fixture(scope="module")
+def parsed_pages(site_build) -> dict[str, BeautifulSoup]:
+    """Every built HTML page, parsed once for the tests of this module."""
+    return {
+        str(path.relative_to(site_build.site_dir)): BeautifulSoup(
+            path.read_text(encoding="utf-8", errors="replace"), "html.parser"
+        )
+        for path in _files(site_build.site_dir, ".html")
+    }
+
+
+def test_no_page_loads_anything_from_another_origin(parsed_pages):
+    assert len(parsed_pages) >= 5
+    offenders = {
+        name: found
+        for name, soup in parsed_pages.items()
+        if (found := external_sources_in_html(soup))
+    }
     assert not offenders, offenders
 
 
@@ -108,20 +131,23 @@ def test_no_stylesheet_loads_fonts_or_images_from_another_origin(site_build):
 
 
 def test_no_script_of_ours_or_vendored_loads_from_another_origin(site_build):
-    scripts = [s for s in _files(site_build.site_dir, ".js") if "/material/" not in s.as_posix()]
+    scripts = [
+        script
+        for script in _files(site_build.site_dir, ".js") + _files(site_build.site_dir, ".mjs")
+        if "/material/" not in script.as_posix()
+    ]
     assert any("mermaid" in script.name for script in scripts)
     offenders = _offenders(site_build.site_dir, scripts, external_loads_in_js)
     assert not offenders, offenders
 
 
-def test_material_never_reaches_its_cdn_fallbacks(site_build):
+def test_material_never_reaches_its_cdn_fallbacks(parsed_pages):
     """Material fetches Mermaid from a CDN for `.mermaid` blocks and repo facts from GitHub.
 
     Neither code path can run here: diagrams use the class `diagram` and are drawn by the
     site's own Mermaid, and no repository URL is configured.
     """
-    for page in _files(site_build.site_dir, ".html"):
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    for page, soup in parsed_pages.items():
         assert not soup.select(".mermaid"), f"{page}: Material would load Mermaid from a CDN"
         assert not soup.select("[data-md-component=source]"), f"{page}: repository facts"
 
@@ -142,6 +168,10 @@ def test_the_detector_finds_external_sources(snippet, expected):
 
 
 def test_the_detector_finds_runtime_loads_in_scripts():
-    assert external_loads_in_js('import("https://cdn.example/m.mjs")') == ["https://cdn.example/m.mjs"]
-    assert external_loads_in_js("s.src = 'https://cdn.example/a.js'") == ["https://cdn.example/a.js"]
+    assert external_loads_in_js('import("https://cdn.example/m.mjs")') == [
+        "https://cdn.example/m.mjs"
+    ]
+    assert external_loads_in_js("s.src = 'https://cdn.example/a.js'") == [
+        "https://cdn.example/a.js"
+    ]
     assert external_loads_in_js('const ns = "http://www.w3.org/2000/svg"') == []
