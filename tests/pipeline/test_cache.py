@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import os
-import time
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
