@@ -211,14 +211,16 @@ def _page_of(item: pytest.Item, fence_cache: dict[Path, dict[int, Fence]]) -> st
 
 
 def _page_seconds() -> dict[str, float]:
-    for path in PAGE_SECONDS:
+    """Each page's example time: the committed table, updated by this machine's last record."""
+    seconds: dict[str, float] = {}
+    for path in reversed(PAGE_SECONDS):  # the committed table first, the record over it
         if path.is_file():
             pages = json.loads(path.read_text(encoding="utf-8"))["pages"]
-            return {
+            seconds |= {
                 page: sum(block["seconds"] for block in entry["blocks"])
                 for page, entry in pages.items()
             }
-    return {}
+    return seconds
 
 
 @pytest.hookimpl(trylast=True)
@@ -272,6 +274,12 @@ def pytest_configure(config: pytest.Config) -> None:
         # The controller (or a run without xdist) starts before any worker: no folder
         # here belongs to a worker of this run yet.
         shutil.rmtree(PASS_DIR, ignore_errors=True)
+    if workerinput is not None:
+        # Each worker's TensorFlow gets its share of the cores (read when it starts), so
+        # the workers' thread pools do not oversubscribe them.
+        threads = str(max(1, (os.cpu_count() or 1) // int(workerinput["workercount"])))
+        os.environ.setdefault("TF_NUM_INTRAOP_THREADS", threads)
+        os.environ.setdefault("TF_NUM_INTEROP_THREADS", threads)
     # Read by the plugin when a worker loads mkdocs.yml: blocks record the run that
     # executed them, and the cache is this run's own, so nothing older is replayed.
     os.environ.update(
