@@ -71,6 +71,11 @@ _BUILT_POSITION: dict[tuple[Path, int], int] = {}
 _RUNNER: list[Any] = []
 _BUILD: list[SiteBuild] = []
 _STARTED = pytest.StashKey[float]()
+# This process's timeline: when each running test started, how long each took, and how
+# long it waited for the other worker (by what it waited for).
+_STARTS: dict[str, float] = {}
+_BUSY: list[float] = []
+_WAITED: dict[str, float] = defaultdict(float)
 _RUN = pytest.StashKey[str]()
 # The pages whose items this run collected: the build waits for each one's ticket.
 _PAGES = pytest.StashKey[frozenset[str]]()
@@ -356,6 +361,41 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     session.config.stash[_STARTED] = time.time()
 
 
+def _wait(ticket: Path, run: str, what: str) -> dict[str, Any]:
+    """Wait for a ticket of this run, and add the time spent to this worker's waits."""
+    started = time.monotonic()
+    try:
+        return handoff.wait_for_ticket(ticket, run, TICKET_TIMEOUT)
+    finally:
+        _WAITED[what] += time.monotonic() - started
+
+
+def pytest_runtest_logstart(nodeid: str, location: tuple) -> None:
+    """Note when a test starts (its setup included), for the pass's timeline."""
+    _STARTS[nodeid] = time.time()
+
+
+def pytest_runtest_logfinish(nodeid: str, location: tuple) -> None:
+    """Note when a test ends (its teardown included)."""
+    if nodeid in _STARTS:
+        _BUSY.append(time.time() - _STARTS.pop(nodeid))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Write this worker's timeline: how long its tests took, and how long it waited."""
+    # pytest-xdist's controller hears of every worker's tests too; only workers report.
+    controller = session.config.pluginmanager.has_plugin("dsession")
+    if not _BUSY or controller:
+        return
+    path = run_dir(pass_run(session.config)) / f"timeline-{_worker()}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        json.dumps({"worker": _worker(), "tests": len(_BUSY), "busy": sum(_BUSY),
+                    "ended": time.time(), "waited": dict(_WAITED)}),
+        encoding="utf-8",
+    )  # fmt: skip
+
+
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
     """Report where the examples ran, their time, and the build's, at the end of the pass."""
     record_path = ROOT / "build" / "execution-record.json"
@@ -371,6 +411,14 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
             worker = json.loads(ticket.read_text(encoding="utf-8")).get("worker", worker)
         by_worker[worker] += sum(block["seconds"] for block in entry["blocks"])
     blocks = [block for page in record["pages"].values() for block in page["blocks"]]
+    terminalreporter.write_sep("-", "docs pass: workers")
+    for path in sorted(run_dir(config.stash[_RUN]).glob("timeline-*.json")):
+        worker = json.loads(path.read_text(encoding="utf-8"))
+        waits = ", ".join(f"{what} {t:.1f} s" for what, t in worker["waited"].items())
+        terminalreporter.write_line(
+            f"{worker['worker']}: {worker['tests']} tests in {worker['busy']:.1f} s, done "
+            f"{worker['ended'] - started:.1f} s after the start; waited {waits or 'never'}"
+        )
     terminalreporter.write_sep("-", "docs examples and build")
     terminalreporter.write_line(
         f"{len(blocks)} examples on {len(record['pages'])} pages ran in "
@@ -415,7 +463,7 @@ def page_facts(request: pytest.FixtureRequest) -> Callable[[str], dict[str, Any]
     run = pass_run(request.config)
 
     def read(page: str) -> dict[str, Any]:
-        return handoff.wait_for_ticket(facts_ticket(run, page), run, TICKET_TIMEOUT)
+        return _wait(facts_ticket(run, page), run, "facts of another page")
 
     return read
 
@@ -435,7 +483,7 @@ def site_build(request: pytest.FixtureRequest) -> SiteBuild:
     run = request.config.stash[_RUN]
     ticket = run_dir(run) / "site-ticket.json"
     if not handoff.claim(run_dir(run) / "build.claim"):
-        found = handoff.wait_for_ticket(ticket, run, TICKET_TIMEOUT)
+        found = _wait(ticket, run, "the other worker's build")
         if "error" in found:
             pytest.fail(f"the other worker's build failed:\n{found['error']}", pytrace=False)
         return SiteBuild(
@@ -448,7 +496,7 @@ def site_build(request: pytest.FixtureRequest) -> SiteBuild:
     try:
         if hasattr(request.config, "workerinput"):
             for page in sorted(request.config.stash.get(_PAGES, frozenset())):
-                handoff.wait_for_ticket(page_ticket(run, page), run, TICKET_TIMEOUT)
+                _wait(page_ticket(run, page), run, "pages of the other worker")
         _BUILD.append(_build(run))
     except BaseException as error:
         # Any failure, or the other worker would wait for the site's ticket in vain.

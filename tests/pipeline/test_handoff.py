@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
@@ -53,3 +54,26 @@ def test_waiting_is_bounded(tmp_path):
 def test_bad_arguments_are_named(tmp_path, call, argument):
     with pytest.raises(ValueError, match=argument):
         call(tmp_path / "ticket.json")
+
+
+def test_a_claim_goes_to_one_process_only(tmp_path):
+    path = tmp_path / "run" / "build.claim"
+    assert handoff.claim(path) is True
+    assert handoff.claim(path) is False
+    assert path.is_file()
+
+
+def test_the_schedule_reads_committed_page_times_and_prefers_this_machine_s(tmp_path, monkeypatch):
+    from dlguide_docs import pytest_plugin
+
+    def table(**pages):
+        return json.dumps(
+            {"pages": {p: {"blocks": [{"seconds": s} for s in t]} for p, t in pages.items()}}
+        )
+
+    committed, record = tmp_path / "page-seconds.json", tmp_path / "record.json"
+    committed.write_text(table(**{"a.md": [1.0], "b.md": [2.0, 3.0]}))
+    monkeypatch.setattr(pytest_plugin, "PAGE_SECONDS", (record, committed))
+    assert pytest_plugin._page_seconds() == {"a.md": 1.0, "b.md": 5.0}
+    record.write_text(table(**{"a.md": [7.0]}))  # a dirty build's record: one page
+    assert pytest_plugin._page_seconds() == {"a.md": 7.0, "b.md": 5.0}
