@@ -30,6 +30,9 @@ async function renderVisibleDiagrams() {
   const dark = document.body.getAttribute("data-md-color-scheme") === "slate";
   mermaid.initialize({ startOnLoad: false, theme: dark ? "dark" : "default", securityLevel: "strict" });
   await mermaid.run({ nodes });
+  // Mermaid draws into a temporary element first and swaps in the final drawing at the
+  // end; this marks the end, for anything (the browser tests) that waits for diagrams.
+  for (const node of nodes) node.dataset.drawn = "true";
 }
 
 document$.subscribe(() => {

@@ -90,11 +90,13 @@ class Guard:
 
 
 # A page has settled when its fonts have loaded and every visible Mermaid diagram is
-# drawn (KaTeX typesets synchronously on load; a diagram in a hidden tab is drawn when
-# the tab opens). Faster than waiting for the network to idle, which costs 0.5 s a page.
+# drawn: diagrams.js marks it `data-drawn` once Mermaid has swapped in its final SVG (it
+# draws into a temporary element first). KaTeX typesets synchronously on load; a diagram
+# in a hidden tab is drawn when the tab opens. Faster than waiting for the network to
+# idle, which costs 0.5 s a page.
 _SETTLED = """() => document.fonts.status === "loaded"
     && [...document.querySelectorAll("pre.diagram")]
-        .every(diagram => diagram.offsetParent === null || diagram.querySelector("svg"))"""
+        .every(diagram => diagram.offsetParent === null || diagram.dataset.drawn === "true")"""
 
 
 def open_page(page, url: str, wait: bool = True):

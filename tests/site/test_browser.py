@@ -196,7 +196,7 @@ def test_mermaid_diagrams_render_to_svg(local_site: str, guarded_page):
     open_page(page, local_site + "algorithms/cnn/")
     diagrams = page.locator("article pre.diagram")
     assert diagrams.count() >= 1
-    page.locator("article pre.diagram svg").first.wait_for()
+    page.locator("article pre.diagram[data-drawn]").first.wait_for()
     for index in range(diagrams.count()):
         svg = diagrams.nth(index).locator("svg")
         assert svg.count() == 1, f"diagram {index + 1} was not drawn"
