@@ -91,14 +91,16 @@ def run_dir(run: str) -> Path:
     return PASS_DIR / run
 
 
-def page_ticket(run: str, page: str) -> Path:
-    """The ticket a worker writes when it has executed `page` in pass `run`."""
-    return run_dir(run) / "pages" / (page.replace("/", "__") + ".json")
+def page_ticket(run: str, page: str, kind: str = "pages") -> Path:
+    """The ticket a worker writes in pass `run` about `page`.
 
-
-def facts_ticket(run: str, page: str) -> Path:
-    """Where the facts a page's claim module exports are written in pass `run`."""
-    return run_dir(run) / "facts" / (page.replace("/", "__") + ".json")
+    Args:
+        run: The pass.
+        page: The page's path under docs/.
+        kind: "pages" once it has executed the page; "facts" for what the page's claim
+            module exports.
+    """
+    return run_dir(run) / kind / (page.replace("/", "__") + ".json")
 
 
 @dataclass
@@ -108,7 +110,6 @@ class SiteBuild:
     Attributes:
         site_dir: The built site.
         record: The build's execution record.
-        executor: The build's executor, in the worker that built (None in the other).
         warnings: What MkDocs logged at WARNING or above.
         site_url: The address the site was built for: a port of 127.0.0.1 reserved for
             it, under the published path, so the browser tests serve it where it expects
@@ -119,7 +120,6 @@ class SiteBuild:
 
     site_dir: Path
     record: dict[str, Any]
-    executor: Any
     warnings: list[str] = field(default_factory=list)
     site_url: str = ""
     record_path: Path = ROOT / "build" / "execution-record.json"
@@ -165,15 +165,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     pages: dict[str, list[pytest.Item]] = defaultdict(list)
     others, fences, checks, readers, deselected = [], [], [], [], []
     for item in items:
-        page = _page_of(item, fence_cache)
+        fence = None
+        if isinstance(item, MarkdownInlinePythonItem):
+            fence = _fences_by_line(item.path, fence_cache).get(item.start_line)
+        page = _page_of(item, fence)
         if page is not None:
             item.add_marker(pytest.mark.xdist_group(PAGE_GROUP + page))
+            if fence is not None:  # an executed fence: checked against its page's run
+                item.runner_name = "built"
+                item.add_marker(pytest.mark.usefixtures("page_runner"))
             pages[page].append(item)
+        elif fence is not None and fence.not_to_run:
+            deselected.append(item)
         elif isinstance(item, MarkdownInlinePythonItem):
-            fence = _fences_by_line(item.path, fence_cache).get(item.start_line)
-            if fence is not None and fence.not_to_run:
-                deselected.append(item)
-                continue
             item.add_marker(pytest.mark.xdist_group(FENCES_GROUP))
             fences.append(item)
         elif item.get_closest_marker("after_examples") is not None:
@@ -200,15 +204,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     ]  # fmt: skip
 
 
-def _page_of(item: pytest.Item, fence_cache: dict[Path, dict[int, Fence]]) -> str | None:
+def _page_of(item: pytest.Item, fence: Fence | None) -> str | None:
     """The page an item belongs to: an executed fence of it, or a claim test naming it."""
     if isinstance(item, MarkdownInlinePythonItem):
-        fence = _fences_by_line(item.path, fence_cache).get(item.start_line)
-        if fence is None or not fence.built:
-            return None
-        item.runner_name = "built"
-        item.add_marker(pytest.mark.usefixtures("page_runner"))
-        return item.path.relative_to(ROOT / "docs").as_posix()
+        return item.path.relative_to(ROOT / "docs").as_posix() if fence and fence.built else None
     module = getattr(item, "module", None)
     if item.get_closest_marker("build") is not None and hasattr(module, "PAGE"):
         return module.PAGE
@@ -279,7 +278,7 @@ def pytest_configure(config: pytest.Config) -> None:
         # The controller (or a run without xdist) starts before any worker: no folder
         # here belongs to a worker of this run yet.
         shutil.rmtree(PASS_DIR, ignore_errors=True)
-    if workerinput is not None:
+    else:
         # Each worker's TensorFlow gets its share of the cores (read when it starts), so
         # the workers' thread pools do not oversubscribe them.
         threads = str(max(1, (os.cpu_count() or 1) // int(workerinput["workercount"])))
@@ -453,7 +452,7 @@ def page(request: pytest.FixtureRequest, page_runner: Any) -> dict[str, Any]:
     namespace = page_runner.executor.namespace(module.PAGE, module.SESSION)
     if callable(getattr(module, "facts", None)):
         run = page_runner.executor.run
-        handoff.write_ticket(facts_ticket(run, module.PAGE), run, **module.facts(namespace))
+        handoff.write_ticket(page_ticket(run, module.PAGE, "facts"), run, **module.facts(namespace))
     return namespace
 
 
@@ -463,7 +462,7 @@ def page_facts(request: pytest.FixtureRequest) -> Callable[[str], dict[str, Any]
     run = pass_run(request.config)
 
     def read(page: str) -> dict[str, Any]:
-        return _wait(facts_ticket(run, page), run, "facts of another page")
+        return _wait(page_ticket(run, page, "facts"), run, "facts of another page")
 
     return read
 
@@ -489,7 +488,6 @@ def site_build(request: pytest.FixtureRequest) -> SiteBuild:
         return SiteBuild(
             site_dir=Path(found["site_dir"]),
             record=json.loads(Path(found["record"]).read_text(encoding="utf-8")),
-            executor=None,
             warnings=found["warnings"],
             site_url=found["site_url"],
         )
@@ -516,8 +514,6 @@ def _build(run: str) -> SiteBuild:
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort
 
-    from dlguide_docs import plugin
-
     listener = handoff.reserve_port()
     published = urlparse(load_config(str(ROOT / "mkdocs.yml")).site_url)
     site_url = f"http://127.0.0.1:{listener.getsockname()[1]}{published.path}"
@@ -536,7 +532,6 @@ def _build(run: str) -> SiteBuild:
     return SiteBuild(
         site_dir=Path(config.site_dir),
         record=json.loads(record_path.read_text(encoding="utf-8")),
-        executor=plugin.LAST_BUILD,
         warnings=caught.messages,
         site_url=config.site_url,
         record_path=record_path,
@@ -554,12 +549,6 @@ def _keep_for_authoring(cache: Path) -> None:
     AUTHORING_CACHE.mkdir(parents=True, exist_ok=True)
     for entry in cache.glob("*.json"):
         shutil.copy2(entry, AUTHORING_CACHE / entry.name)
-
-
-@pytest.fixture(scope="session")
-def built_site(site_build: SiteBuild) -> SiteBuild:
-    """The site this pass built, for tests that only read it (marked `site`)."""
-    return site_build
 
 
 class _Collector(logging.Handler):

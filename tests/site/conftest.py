@@ -12,16 +12,16 @@ from dlguide_docs.pytest_plugin import SiteBuild
 
 
 @pytest.fixture(scope="session")
-def site_url(built_site: SiteBuild) -> str:
+def site_url(site_build: SiteBuild) -> str:
     """The address the pass built the site for: 127.0.0.1, under the published path."""
-    return built_site.site_url
+    return site_build.site_url
 
 
 @pytest.fixture(scope="session")
-def local_site(built_site: SiteBuild) -> Iterator[str]:
+def local_site(site_build: SiteBuild) -> Iterator[str]:
     """The built site served at the address it was built for; yields that address."""
-    with serve(built_site.site_dir, built_site.site_url) as address:
-        assert address == built_site.site_url, (address, built_site.site_url)
+    with serve(site_build.site_dir, site_build.site_url) as address:
+        assert address == site_build.site_url, (address, site_build.site_url)
         yield address
 
 

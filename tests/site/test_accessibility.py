@@ -30,10 +30,10 @@ SERVES_ITS_OWN_SITE = True
 
 
 @pytest.fixture(scope="module")
-def local_site(built_site: SiteBuild) -> Iterator[str]:
+def local_site(site_build: SiteBuild) -> Iterator[str]:
     """The built site under its published path, on a free port of 127.0.0.1."""
-    any_port = urlparse(built_site.site_url)._replace(netloc="127.0.0.1").geturl()
-    with serve(built_site.site_dir, any_port) as address:
+    any_port = urlparse(site_build.site_url)._replace(netloc="127.0.0.1").geturl()
+    with serve(site_build.site_dir, any_port) as address:
         yield address
 
 
@@ -80,9 +80,9 @@ def heading_jumps(article) -> list[str]:
     return problems
 
 
-def test_every_image_and_figure_has_a_text_alternative(built_site: SiteBuild):
+def test_every_image_and_figure_has_a_text_alternative(site_build: SiteBuild):
     checked, problems = 0, {}
-    for page, soup, article in _articles(built_site.site_dir):
+    for page, soup, article in _articles(site_build.site_dir):
         checked += len(article.find_all("svg", attrs={"role": "img"}))
         if found := missing_text_alternatives(soup, article):
             problems[page] = found
@@ -92,8 +92,8 @@ def test_every_image_and_figure_has_a_text_alternative(built_site: SiteBuild):
     assert checked >= 20, f"only {checked} figures found: is the check looking in the right place?"
 
 
-def test_headings_are_in_order_on_every_page(built_site: SiteBuild):
-    pages = list(_articles(built_site.site_dir))
+def test_headings_are_in_order_on_every_page(site_build: SiteBuild):
+    pages = list(_articles(site_build.site_dir))
     assert len(pages) > 40
     problems = {page: found for page, _, article in pages if (found := heading_jumps(article))}
     assert not problems, problems

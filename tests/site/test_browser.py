@@ -56,16 +56,16 @@ class FirstLoads:
 
 
 @pytest.fixture(scope="module")
-def first_loads(built_site: SiteBuild, site_url: str, local_site: str, browser) -> FirstLoads:
+def first_loads(site_build: SiteBuild, site_url: str, local_site: str, browser) -> FirstLoads:
     """Load each page of the sitemap as a first-time reader would (four at a time)."""
-    paths = sitemap_paths(built_site.site_dir, site_url)
+    paths = sitemap_paths(site_build.site_dir, site_url)
     pages_in_site = {
-        path.parent.relative_to(built_site.site_dir).as_posix()
-        for path in built_site.site_dir.rglob("index.html")
+        path.parent.relative_to(site_build.site_dir).as_posix()
+        for path in site_build.site_dir.rglob("index.html")
     }
     assert {p.rstrip("/") or "." for p in paths} == pages_in_site, "sitemap and site differ"
     loads = FirstLoads({}, [], {})
-    index = json.loads((built_site.site_dir / SEARCH_INDEX).read_text(encoding="utf-8"))
+    index = json.loads((site_build.site_dir / SEARCH_INDEX).read_text(encoding="utf-8"))
     empty_index = {**index, "docs": []}
     # One context, four tabs. Routing every request (the guard does) turns the browser's
     # cache off, so each page still fetches everything a first visit fetches.
@@ -90,7 +90,7 @@ def first_loads(built_site: SiteBuild, site_url: str, local_site: str, browser) 
             tab.wait_for_load_state("load")
             settle(tab)
             loads.responses[path] = [
-                (url, wire_size(url, built_site.site_dir, local_site))
+                (url, wire_size(url, site_build.site_dir, local_site))
                 for url in fetched[tab]
                 if url.startswith(local_site)
             ]
@@ -108,7 +108,7 @@ def test_every_page_in_the_sitemap_loads_cleanly(first_loads: FirstLoads):
 
 
 def test_no_page_weighs_more_than_1_5_mb_on_first_load(
-    first_loads: FirstLoads, built_site: SiteBuild, local_site: str
+    first_loads: FirstLoads, site_build: SiteBuild, local_site: str
 ):
     """Bytes on the wire for everything a first visit fetches, text gzipped (`wire_size`).
 
@@ -121,7 +121,7 @@ def test_no_page_weighs_more_than_1_5_mb_on_first_load(
     seen_index = [path for path, fetched in first_loads.responses.items()
                   if any(url == index_url for url, _ in fetched)]  # fmt: skip
     assert seen_index, "no page fetched the search index: is search still enabled?"
-    index_bytes = wire_size(index_url, built_site.site_dir, local_site)
+    index_bytes = wire_size(index_url, site_build.site_dir, local_site)
     weights = {
         path: sum(size for url, size in fetched if url != index_url) + index_bytes
         for path, fetched in first_loads.responses.items()
@@ -337,7 +337,7 @@ def test_favicon_and_logo_are_the_projects(local_site: str, guarded_page):
 
 
 def test_the_notebook_link_downloads_the_pages_notebook(
-    built_site: SiteBuild, local_site: str, guarded_page
+    site_build: SiteBuild, local_site: str, guarded_page
 ):
     page, guard = guarded_page(accept_downloads=True)
     open_page(page, local_site + "tutorials/tensors/")
@@ -347,6 +347,6 @@ def test_the_notebook_link_downloads_the_pages_notebook(
         link.click()
     download = waiting.value
     assert download.suggested_filename == "tensors.ipynb"
-    served = built_site.site_dir / "tutorials" / "tensors.ipynb"
+    served = site_build.site_dir / "tutorials" / "tensors.ipynb"
     assert Path(download.path()).read_bytes() == served.read_bytes()
     guard.assert_clean()

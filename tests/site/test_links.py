@@ -82,12 +82,12 @@ def external_links(report: dict, site_url: str) -> dict[str, set[str]]:
 
 @pytest.mark.site
 def test_the_built_site_has_no_broken_link_or_anchor(
-    built_site: SiteBuild, site_url: str, tmp_path: Path
+    site_build: SiteBuild, site_url: str, tmp_path: Path
 ):
-    report = run_lychee(built_site.site_dir, site_url, tmp_path)
+    report = run_lychee(site_build.site_dir, site_url, tmp_path)
     assert not broken(report), "broken links in the built site:\n" + "\n".join(broken(report))
     # The check saw the whole site: thousands of links, the remapped own-site ones among them.
-    pages = len(list(built_site.site_dir.rglob("*.html")))
+    pages = len(list(site_build.site_dir.rglob("*.html")))
     assert report["total"] > 20 * pages, (report["total"], pages)
     assert report["remaps"] >= pages, "links to the site's own address were not checked"
     assert report["successful"] + report["excludes"] == report["total"]
@@ -106,7 +106,7 @@ def test_the_built_site_has_no_broken_link_or_anchor(
 
     # Every external link in the pages' HTML, found independently, is in the report.
     in_html = set()
-    for page in built_site.site_dir.rglob("*.html"):
+    for page in site_build.site_dir.rglob("*.html"):
         hrefs = EXTERNAL_HREF.findall(page.read_text(encoding="utf-8"))
         in_html |= {html.unescape(href) for href in hrefs if not href.startswith(site_url)}
     assert in_html <= set(external), sorted(in_html - set(external))
@@ -114,9 +114,9 @@ def test_the_built_site_has_no_broken_link_or_anchor(
 
 @pytest.mark.site
 def test_links_in_the_notebooks_lead_to_pages_and_anchors(
-    built_site: SiteBuild, site_url: str, tmp_path: Path
+    site_build: SiteBuild, site_url: str, tmp_path: Path
 ):
-    notebooks = sorted(built_site.site_dir.rglob("*.ipynb"))
+    notebooks = sorted(site_build.site_dir.rglob("*.ipynb"))
     assert notebooks, "the site offers no notebook"
     for notebook in notebooks:
         cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
@@ -127,7 +127,7 @@ def test_links_in_the_notebooks_lead_to_pages_and_anchors(
         markdown.write_text(prose, encoding="utf-8")
         work = tmp_path / notebook.stem
         work.mkdir()
-        report = run_lychee(built_site.site_dir, site_url, work, inputs=[markdown])
+        report = run_lychee(site_build.site_dir, site_url, work, inputs=[markdown])
         assert not broken(report), "\n".join(broken(report))
         assert report["remaps"] == sum(link.startswith(site_url) for link in links)
 

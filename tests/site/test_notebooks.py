@@ -43,33 +43,33 @@ def _normalised(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.rstrip().split("\n"))
 
 
-def _built_page(built_site, page: str) -> tuple[Path, str]:
+def _built_page(site_build, page: str) -> tuple[Path, str]:
     """The built HTML file of a page and the page's URL, as MkDocs computes them."""
-    file = File(page, str(DOCS), str(built_site.site_dir), use_directory_urls=True)
+    file = File(page, str(DOCS), str(site_build.site_dir), use_directory_urls=True)
     html_file = Path(file.abs_dest_path)
     assert html_file.is_file(), f"{page} was not built (is it left out by DLGUIDE_PAGES?)"
     return html_file, file.url
 
 
-def _download_links(built_site, page: str) -> list:
-    html_file, _ = _built_page(built_site, page)
+def _download_links(site_build, page: str) -> list:
+    html_file, _ = _built_page(site_build, page)
     soup = BeautifulSoup(html_file.read_text(encoding="utf-8"), "html.parser")
     return soup.select("a.dlguide-notebook")
 
 
-def _notebook_file(built_site, page: str) -> Path:
-    _, url = _built_page(built_site, page)
-    (link,) = _download_links(built_site, page)
+def _notebook_file(site_build, page: str) -> Path:
+    _, url = _built_page(site_build, page)
+    (link,) = _download_links(site_build, page)
     base = "http://site.invalid/"
     target = urlparse(urljoin(base + url, link["href"]))
     assert target.netloc == "site.invalid", f"{page}: the notebook link leaves the site"
-    path = (built_site.site_dir / unquote(target.path.lstrip("/"))).resolve()
-    assert path.is_relative_to(built_site.site_dir.resolve())
+    path = (site_build.site_dir / unquote(target.path.lstrip("/"))).resolve()
+    assert path.is_relative_to(site_build.site_dir.resolve())
     return path
 
 
-def _executed_blocks(built_site, page: str) -> list[dict]:
-    blocks = built_site.record["pages"].get(page, {}).get("blocks", [])
+def _executed_blocks(site_build, page: str) -> list[dict]:
+    blocks = site_build.record["pages"].get(page, {}).get("blocks", [])
     assert blocks, f"the build executed nothing on {page}"
     return blocks
 
@@ -92,9 +92,9 @@ def _block_cells(notebook: nbformat.NotebookNode) -> list[tuple[int, str, bool]]
     return blocks
 
 
-def _shown_outputs(built_site, page: str, sources: list[str], text_blocks: list[int]) -> dict:
+def _shown_outputs(site_build, page: str, sources: list[str], text_blocks: list[int]) -> dict:
     """The text the built page shows under each `result="text"` block, by block index."""
-    html_file, _ = _built_page(built_site, page)
+    html_file, _ = _built_page(site_build, page)
     soup = BeautifulSoup(html_file.read_text(encoding="utf-8"), "html.parser")
     shown_code = soup.select("article div.language-python.highlight")
     outputs, cursor = {}, 0
@@ -113,13 +113,13 @@ def _shown_outputs(built_site, page: str, sources: list[str], text_blocks: list[
 
 
 @pytest.fixture(scope="session")
-def executed(built_site, request, tmp_path_factory):
+def executed(site_build, request, tmp_path_factory):
     """Run a page's built notebook in a fresh kernel, once per page; return it and its time."""
     runs: dict[str, tuple[nbformat.NotebookNode, float]] = {}
 
     def run(page: str) -> tuple[nbformat.NotebookNode, float]:
         if page not in runs:
-            notebook = nbformat.read(_notebook_file(built_site, page), as_version=4)
+            notebook = nbformat.read(_notebook_file(site_build, page), as_version=4)
             client = NotebookClient(
                 notebook,
                 timeout=CELL_TIMEOUT,
@@ -143,8 +143,8 @@ def test_some_page_offers_a_notebook():
 
 
 @pytest.mark.parametrize("page", NOTEBOOK_PAGES)
-def test_the_page_has_one_download_link_after_its_stamp(built_site, page):
-    links = _download_links(built_site, page)
+def test_the_page_has_one_download_link_after_its_stamp(site_build, page):
+    links = _download_links(site_build, page)
     assert len(links) == 1, f"{page} has {len(links)} notebook links"
     (link,) = links
     assert link.has_attr("download")
@@ -156,8 +156,8 @@ def test_the_page_has_one_download_link_after_its_stamp(built_site, page):
 
 
 @pytest.mark.parametrize("page", NOTEBOOK_PAGES)
-def test_the_link_resolves_to_a_valid_notebook(built_site, page):
-    path = _notebook_file(built_site, page)
+def test_the_link_resolves_to_a_valid_notebook(site_build, page):
+    path = _notebook_file(site_build, page)
     assert path.is_file(), f"{page}: {path} is not in the built site"
     notebook = nbformat.read(path, as_version=4)
     nbformat.validate(notebook)
@@ -165,9 +165,9 @@ def test_the_link_resolves_to_a_valid_notebook(built_site, page):
 
 
 @pytest.mark.parametrize("page", NOTEBOOK_PAGES)
-def test_the_code_cells_are_what_the_build_executed(built_site, page):
-    notebook = nbformat.read(_notebook_file(built_site, page), as_version=4)
-    blocks = _executed_blocks(built_site, page)
+def test_the_code_cells_are_what_the_build_executed(site_build, page):
+    notebook = nbformat.read(_notebook_file(site_build, page), as_version=4)
+    blocks = _executed_blocks(site_build, page)
     cells = _block_cells(notebook)
     assert [source for _, source, _ in cells] == [block["source"] for block in blocks]
     # The blocks that print HTML are the ones the page renders as HTML.
@@ -176,7 +176,7 @@ def test_the_code_cells_are_what_the_build_executed(built_site, page):
 
 
 @pytest.mark.parametrize("page", NOTEBOOK_PAGES)
-def test_the_notebook_runs_and_prints_what_the_page_shows(built_site, page, executed):
+def test_the_notebook_runs_and_prints_what_the_page_shows(site_build, page, executed):
     notebook, seconds = executed(page)
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
     errors = [o for cell in code for o in cell.outputs if o.output_type == "error"]
@@ -184,11 +184,11 @@ def test_the_notebook_runs_and_prints_what_the_page_shows(built_site, page, exec
     assert [cell.execution_count for cell in code] == list(range(1, len(code) + 1))
     assert seconds < RUN_TIMEOUT
 
-    blocks = _executed_blocks(built_site, page)
+    blocks = _executed_blocks(site_build, page)
     fences = [f for f in find_fences((DOCS / page).read_text()) if f.is_python and f.built]
     text_blocks = [i for i, fence in enumerate(fences) if 'result="text"' in fence.info]
     assert text_blocks, f'{page} has no result="text" block to compare'
-    shown = _shown_outputs(built_site, page, [b["source"] for b in blocks], text_blocks)
+    shown = _shown_outputs(site_build, page, [b["source"] for b in blocks], text_blocks)
     cells = _block_cells(notebook)
     for block in text_blocks:
         cell = notebook.cells[cells[block][0]]
@@ -203,7 +203,7 @@ def test_the_notebook_runs_and_prints_what_the_page_shows(built_site, page, exec
 
 
 @pytest.mark.parametrize("page", NOTEBOOK_PAGES)
-def test_the_html_blocks_display_html(built_site, page, executed):
+def test_the_html_blocks_display_html(site_build, page, executed):
     notebook, _ = executed(page)
     cells = _block_cells(notebook)
     for index, _, html in cells:

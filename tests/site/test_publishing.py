@@ -57,25 +57,25 @@ def test_site_url_defaults_to_the_published_address_and_follows_the_workflow(mon
 
 
 @pytest.mark.site
-def test_pages_link_relatively_so_the_folder_works_at_any_address(built_site: SiteBuild):
+def test_pages_link_relatively_so_the_folder_works_at_any_address(site_build: SiteBuild):
     absolute = {}
-    pages = sorted(built_site.site_dir.rglob("*.html"))
+    pages = sorted(site_build.site_dir.rglob("*.html"))
     for page in pages:
-        if page.name == "404.html" and page.parent == built_site.site_dir:
+        if page.name == "404.html" and page.parent == site_build.site_dir:
             continue  # served for any missing address, so its links must be absolute
         found = ROOT_RELATIVE.findall(page.read_text(encoding="utf-8"))
         if found:
-            absolute[page.relative_to(built_site.site_dir).as_posix()] = found[:3]
+            absolute[page.relative_to(site_build.site_dir).as_posix()] = found[:3]
     assert len(pages) > 40
     assert not absolute, absolute
 
 
 @pytest.mark.site
-def test_the_site_has_its_404_page_sitemap_and_icon(built_site: SiteBuild):
-    site = built_site.site_dir
+def test_the_site_has_its_404_page_sitemap_and_icon(site_build: SiteBuild):
+    site = site_build.site_dir
     not_found = (site / "404.html").read_text(encoding="utf-8")
     assert "Page not found" in not_found
     # Absolute links under the published path, so they work from any missing address.
-    assert f'href="{urlparse(built_site.site_url).path}tutorials/"' in not_found
+    assert f'href="{urlparse(site_build.site_url).path}tutorials/"' in not_found
     assert (site / "sitemap.xml").is_file() and (site / "sitemap.xml.gz").is_file()
     assert "<svg" in (site / "assets" / "logo.svg").read_text(encoding="utf-8")
