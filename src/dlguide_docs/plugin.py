@@ -28,6 +28,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import get_data
 
+from dlguide_docs.devices import split_cpu
 from dlguide_docs.execution import Executor, PageRun
 from dlguide_docs.glossary import INDEX, INDEX_MARKER, index_markdown, write_abbreviations
 from dlguide_docs.links import resolve_md_links
@@ -63,6 +64,8 @@ class ExecutedDocsConfig(Config):
     node_modules = config_options.Type(str, default="node_modules")
     glossary = config_options.Type(str, default="glossary")
     abbreviations = config_options.Type(str, default=".cache/generated/abbreviations.md")
+    # How many logical devices TensorFlow splits the CPU into, before any page runs.
+    logical_cpus = config_options.Type(int, default=1)
 
 
 class ExecutedDocsPlugin(BasePlugin[ExecutedDocsConfig]):
@@ -80,6 +83,9 @@ class ExecutedDocsPlugin(BasePlugin[ExecutedDocsConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Wrap markdown-exec's Python fence and generate the glossary tooltips."""
         global LAST_BUILD
+        if self.config.logical_cpus < 1:
+            raise PluginError("dlguide-exec: logical_cpus must be a positive int")
+        split_cpu(self.config.logical_cpus)
         self.root = Path(config.config_file_path).parent
         dependencies = [
             path for pattern in self.config.dependencies for path in sorted(self.root.glob(pattern))
