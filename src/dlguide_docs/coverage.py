@@ -7,7 +7,8 @@ up to break them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -105,14 +106,22 @@ def snippet_problems(
     sources: dict[str, str],
     executed_by_source: dict[str, set[str]],
     snippets_base: Path,
+    scripts_run: Mapping[str, str] | None = None,
 ) -> list[str]:
     """Check that a snippet file is shown by some page and that all of it ran.
+
+    A snippet can also run as a script in processes of its own (a page's worker
+    processes, say), where the build cannot watch it. Its page's claim tests then check
+    how the processes ended and export the script's digest as they saw it (`facts(page)`
+    returning `{"scripts": {path: sha256}}`); the file counts as run only if that digest
+    is the file's current one.
 
     Args:
         snippet: The snippet's path relative to `snippets_base`.
         sources: Markdown sources by name.
         executed_by_source: Code lines executed in this pass, by source name.
         snippets_base: Where snippet includes are resolved.
+        scripts_run: SHA-256 of the snippet files that ran as scripts in this pass, by path.
 
     Returns:
         One message per problem.
@@ -124,8 +133,26 @@ def snippet_problems(
     ]
     if not including:
         return [f"{snippet} is included by no page"]
+    if scripts_run and snippet in scripts_run:
+        current = hashlib.sha256((snippets_base / snippet).read_bytes()).hexdigest()
+        if scripts_run[snippet] != current:
+            return [f"{snippet}: the processes that ran it in this pass ran another version"]
+        return []
     executed = lines_of([]).union(*(executed_by_source.get(name, set()) for name in including))
     missing = code_lines("\n".join(read_section(snippets_base, snippet))) - executed
     if missing:
         return [f"{snippet}: lines no page executed in this pass: {sorted(missing)[:3]}"]
     return []
+
+
+def pages_running_scripts(sources: dict[str, str]) -> list[str]:
+    """Return the sources that show a snippet in a not-to-run fence.
+
+    Each of them must prove, through its facts, that the snippet ran as a script (see
+    `snippet_problems`).
+    """
+    return [
+        name
+        for name, text in sources.items()
+        if any(fence.not_to_run and included_targets(fence.content) for fence in find_fences(text))
+    ]

@@ -103,6 +103,22 @@ def test_snippet_change_invalidates_the_page(tiny_site):
     assert _build(tiny_site) == ("the library says first value", False)
 
 
+def test_a_script_shown_only_in_a_notest_fence_is_part_of_the_key(tiny_site):
+    # A worker script runs in processes the page starts, not in the build; editing it
+    # must still re-execute the page that starts them.
+    script = tiny_site / "snippets" / "worker.py"
+    script.write_text("print('a worker')\n")
+    shown = (
+        '```python { .python .notest data-reason="runs in processes of its own" }\n'
+        '--8<-- "snippets/worker.py"\n```\n'
+    )
+    (tiny_site / "docs" / "index.md").write_text(PAGE.replace("# Tiny\n", f"# Tiny\n\n{shown}"))
+    assert _build(tiny_site) == ("library says first value", False)
+    assert _build(tiny_site) == ("library says first value", True)
+    script.write_text("print('another worker')\n")
+    assert _build(tiny_site) == ("library says first value", False)
+
+
 def test_page_change_invalidates_the_page(tiny_site):
     _build(tiny_site)
     page = tiny_site / "docs" / "index.md"

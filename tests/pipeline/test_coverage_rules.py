@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from dlguide_docs.coverage import fence_problems, shown_code_problems, snippet_problems
+from dlguide_docs.coverage import (
+    fence_problems,
+    pages_running_scripts,
+    shown_code_problems,
+    snippet_problems,
+)
 
 PAGE = """\
 # Page
@@ -96,3 +101,38 @@ def test_a_snippet_only_partly_executed_is_reported(tmp_path):
     executed = {"page.md": {"x = 1"}}
     problems = snippet_problems("snippets/half.py", {"page.md": page}, executed, tmp_path)
     assert problems == ["snippets/half.py: lines no page executed in this pass: ['y = 2']"]
+
+
+def _script_page(tmp_path):
+    (tmp_path / "snippets").mkdir()
+    script = tmp_path / "snippets" / "worker.py"
+    script.write_text("import sys\nsys.exit(0)\n")
+    page = '```python { .python .notest data-reason="runs as two processes" }\n'
+    page += '--8<-- "snippets/worker.py"\n```\n'
+    return script, {"page.md": page}
+
+
+def test_a_snippet_run_as_a_script_counts_only_with_its_current_digest(tmp_path):
+    import hashlib
+
+    script, sources = _script_page(tmp_path)
+    digest = hashlib.sha256(script.read_bytes()).hexdigest()
+    assert pages_running_scripts(sources) == ["page.md"]
+    assert (
+        snippet_problems(
+            "snippets/worker.py", sources, {}, tmp_path, {"snippets/worker.py": digest}
+        )
+        == []
+    )
+    script.write_text("import sys\nsys.exit(1)\n")  # edited after the processes ran
+    assert snippet_problems(
+        "snippets/worker.py", sources, {}, tmp_path, {"snippets/worker.py": digest}
+    ) == ["snippets/worker.py: the processes that ran it in this pass ran another version"]
+
+
+def test_a_snippet_shown_but_run_nowhere_is_reported(tmp_path):
+    _, sources = _script_page(tmp_path)
+    problems = snippet_problems("snippets/worker.py", sources, {}, tmp_path, {})
+    assert problems == [
+        "snippets/worker.py: lines no page executed in this pass: ['import sys', 'sys.exit(0)']"
+    ]
