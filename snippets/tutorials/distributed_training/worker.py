@@ -57,7 +57,9 @@ backup = keras.callbacks.BackupAndRestore(
 )
 backup.set_model(model)
 backup.on_train_begin()  # restores the last backup, if there is one
-first_epoch = model._initial_epoch or 0  # where fit would resume (None: start)
+# The backup holds the optimizer's step counter: resume after its last epoch.
+steps_per_epoch = len(x_train) // GLOBAL_BATCH
+first_epoch = int(optimizer.iterations.numpy()) // steps_per_epoch
 print(f"worker {task}: starting at epoch {first_epoch + 1}", flush=True)
 
 
@@ -88,7 +90,7 @@ for epoch in range(first_epoch, epochs):
         total, steps = total + float(loss), steps + 1
         for part in strategy.experimental_local_results(example_ids):
             seen += part.numpy().tolist()
-    backup.on_epoch_end(epoch)  # saves weights, optimizer state and the epoch
+    backup.on_epoch_end(epoch)  # saves the weights and the optimizer's state
     print(f"worker {task}: epoch {epoch + 1} done, loss {total / steps:.4f}",
           flush=True)
     if epoch + 1 == die_after and task == 1:
