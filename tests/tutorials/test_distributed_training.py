@@ -98,6 +98,28 @@ def test_two_replicas_on_this_cpu_are_slower_than_one(page):
     )
 
 
+def _scaling(page):
+    assert list(page["settings"].values()) == [(64, 0.05), (256, 0.05), (256, 0.2)]
+    assert page["seeds"] == (0, 1, 2)
+    return [page["scaling"][name] for name in page["settings"]]
+
+
+def test_a_4x_batch_at_the_same_rate_ends_worse_on_every_seed(page):
+    small, same, _ = _scaling(page)
+    assert min(b / a for a, b in zip(small, same, strict=True)) > 1.3  # seeds 0-7: 1.5 to 2.7
+    assert page["slowdown"] == min(b / a for a, b in zip(small, same, strict=True))
+
+
+def test_scaling_the_rate_wins_back_at_least_half_of_the_gap(page):
+    small, same, scaled = _scaling(page)
+    recovered = [(b - c) / (b - a) for a, b, c in zip(small, same, scaled, strict=True)]
+    assert min(recovered) > 0.5  # seeds 0-7: 0.66 to 1.79
+    assert recovered == page["recovered"]
+    # "on some seeds the scaled run beats the small batch, on others it falls short"
+    assert any(c < a for a, c in zip(small, scaled, strict=True))
+    assert any(c > a for a, c in zip(small, scaled, strict=True))
+
+
 def test_tf_config_lists_two_local_workers_on_distinct_ports(page):
     addresses = page["addresses"]
     assert len(addresses) == len(set(addresses)) == 2
