@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from dlguide_docs.pytest_plugin import ROOT
+from dlguide_docs.passdir import ROOT
 
 
 def test_ruff_finds_nothing():

@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup, Comment
 
 from dlguide_docs.fences import find_fences
 from dlguide_docs.glossary import duplicate_spellings, read_glossary, topic_pages
-from dlguide_docs.pytest_plugin import ROOT
+from dlguide_docs.passdir import ROOT
 
 HERE = Path(__file__).parent
 GLOSSARY = ROOT / "docs" / "glossary"

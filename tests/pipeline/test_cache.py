@@ -20,7 +20,7 @@ from mkdocs.config import load_config
 
 from dlguide_docs import plugin
 from dlguide_docs.pages import PageRunner
-from dlguide_docs.pytest_plugin import ROOT
+from dlguide_docs.passdir import ROOT
 
 PAGE = """\
 # Tiny

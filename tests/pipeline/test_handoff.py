@@ -64,7 +64,7 @@ def test_a_claim_goes_to_one_process_only(tmp_path):
 
 
 def test_the_schedule_reads_committed_page_times_and_prefers_this_machine_s(tmp_path, monkeypatch):
-    from dlguide_docs import pytest_plugin
+    from dlguide_docs import schedule
 
     def table(**pages):
         return json.dumps(
@@ -73,7 +73,7 @@ def test_the_schedule_reads_committed_page_times_and_prefers_this_machine_s(tmp_
 
     committed, record = tmp_path / "page-seconds.json", tmp_path / "record.json"
     committed.write_text(table(**{"a.md": [1.0], "b.md": [2.0, 3.0]}))
-    monkeypatch.setattr(pytest_plugin, "PAGE_SECONDS", (record, committed))
-    assert pytest_plugin._page_seconds() == {"a.md": 1.0, "b.md": 5.0}
+    monkeypatch.setattr(schedule, "PAGE_SECONDS", (record, committed))
+    assert schedule.page_seconds() == {"a.md": 1.0, "b.md": 5.0}
     record.write_text(table(**{"a.md": [7.0]}))  # a dirty build's record: one page
-    assert pytest_plugin._page_seconds() == {"a.md": 7.0, "b.md": 5.0}
+    assert schedule.page_seconds() == {"a.md": 7.0, "b.md": 5.0}

@@ -8,7 +8,7 @@ import pytest
 from browser import launch_options, new_guarded_context
 from served import serve
 
-from dlguide_docs.pytest_plugin import SiteBuild
+from dlguide_docs.sitebuild import SiteBuild
 
 
 @pytest.fixture(scope="session")

@@ -21,7 +21,8 @@ from browser import open_page
 from bs4 import BeautifulSoup
 from served import serve
 
-from dlguide_docs.pytest_plugin import ROOT, SiteBuild
+from dlguide_docs.passdir import ROOT
+from dlguide_docs.sitebuild import SiteBuild
 
 pytestmark = pytest.mark.site
 # axe needs no particular address, so this module serves the site on a port of its own

@@ -17,7 +17,8 @@ from urllib.parse import urlparse
 import pytest
 from browser import new_guarded_context, open_page, settle, wire_size
 
-from dlguide_docs.pytest_plugin import ROOT, SiteBuild
+from dlguide_docs.passdir import ROOT
+from dlguide_docs.sitebuild import SiteBuild
 
 pytestmark = pytest.mark.site
 

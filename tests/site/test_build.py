@@ -9,7 +9,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 import dlguide
-from dlguide_docs.pytest_plugin import ROOT
+from dlguide_docs.passdir import ROOT
 
 pytestmark = pytest.mark.build
 

@@ -20,7 +20,8 @@ from dlguide_docs.coverage import (
     shown_code_problems,
     snippet_problems,
 )
-from dlguide_docs.pytest_plugin import EXECUTED_FENCES, ROOT, page_ticket, pass_run
+from dlguide_docs.passdir import ROOT, page_ticket
+from dlguide_docs.pytest_plugin import EXECUTED_FENCES, pass_run
 
 pytestmark = [pytest.mark.build, pytest.mark.after_examples]
 

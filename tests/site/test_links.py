@@ -21,7 +21,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from dlguide_docs.pytest_plugin import ROOT, SiteBuild
+from dlguide_docs.passdir import ROOT
+from dlguide_docs.sitebuild import SiteBuild
 
 LYCHEE = Path(sys.executable).with_name("lychee")
 REPORT = ROOT / "build" / "external-links.md"

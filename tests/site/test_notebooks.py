@@ -21,7 +21,7 @@ from mkdocs.utils.meta import get_data
 from nbclient import NotebookClient
 
 from dlguide_docs.fences import find_fences
-from dlguide_docs.pytest_plugin import ROOT
+from dlguide_docs.passdir import ROOT
 
 pytestmark = pytest.mark.site
 

@@ -9,7 +9,8 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
-from dlguide_docs.pytest_plugin import ROOT, SiteBuild
+from dlguide_docs.passdir import ROOT
+from dlguide_docs.sitebuild import SiteBuild
 
 WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
 # src="/..." or href="/..." (but not "//host", a protocol-relative external address).

@@ -36,7 +36,7 @@ def facts(page):
 
 def _is_the_keras_bug(run) -> bool:
     """Whether the run failed in its `model.fit` line, on a per-replica value."""
-    from dlguide_docs.pytest_plugin import ROOT
+    from dlguide_docs.passdir import ROOT
 
     lines = (ROOT / FIT_ATTEMPT).read_text(encoding="utf-8").splitlines()
     fit_line = next(number for number, line in enumerate(lines, 1) if line.startswith("model.fit("))
@@ -194,7 +194,7 @@ def test_every_worker_ran_the_script_the_page_shows(page):
     import hashlib
     from pathlib import Path
 
-    from dlguide_docs.pytest_plugin import ROOT
+    from dlguide_docs.passdir import ROOT
 
     for run in page["all_runs"]:
         assert run.script_sha256 == hashlib.sha256(Path(ROOT, run.script).read_bytes()).hexdigest()
