@@ -9,13 +9,9 @@ import fnmatch
 import json
 import logging
 import os
-import platform
 import re
-import sys
 import time
 import uuid
-from datetime import date
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +25,11 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import get_data
 
 from dlguide_docs.devices import split_cpu
-from dlguide_docs.execution import Executor, PageRun
+from dlguide_docs.execution import Executor
 from dlguide_docs.glossary import INDEX, INDEX_MARKER, index_markdown, write_abbreviations
 from dlguide_docs.links import resolve_md_links
 from dlguide_docs.notebooks import FLAG, download_link, page_notebook
+from dlguide_docs.stamps import environment, fill_example_seconds, verification_stamp
 from dlguide_docs.vendor import add_vendored
 
 # The most recent build in this process: the test pass reads it instead of re-running.
@@ -150,7 +147,7 @@ class ExecutedDocsPlugin(BasePlugin[ExecutedDocsConfig]):
 
     def _add_notebooks(self, files: Files, config: MkDocsConfig) -> dict[str, File]:
         """Generate `<page>.ipynb` beside each page whose front matter says `notebook: true`."""
-        env = _environment()
+        env = environment()
         versions = {"TensorFlow": str(env["tensorflow"]), "Keras": str(env["keras"])}
         notebooks = {}
         for page in list(files.documentation_pages()):
@@ -189,7 +186,7 @@ class ExecutedDocsPlugin(BasePlugin[ExecutedDocsConfig]):
         """Resolve links in executed output; stamp the page; link its notebook if it has one."""
         html = self._resolve_output_links(html, page, files)
         run = self.executor.end_page()
-        stamp = _stamp(run, self.executor.run) if run is not None and run.blocks else ""
+        stamp = verification_stamp(run, self.executor.run) if run is not None and run.blocks else ""
         notebook = self.notebooks.get(page.file.src_uri)
         if notebook is not None:
             stamp += download_link(notebook.url_relative_to(page.file))
@@ -226,59 +223,10 @@ class ExecutedDocsPlugin(BasePlugin[ExecutedDocsConfig]):
         """Write what this build executed, for the test pass and the benchmark."""
         record = self.executor.record()
         record["pages"] = {**self.earlier, **record["pages"]}
-        record["environment"] = _environment()
+        record["environment"] = environment()
         record["build_seconds"] = time.perf_counter() - self.started
         self.record_path.parent.mkdir(parents=True, exist_ok=True)
         self.record_path.write_text(json.dumps(record, indent=1), encoding="utf-8")
-
-
-# A page quotes another page's measured example time with an empty placeholder,
-# <span class="dlguide-seconds" data-page="algorithms/gan.md"></span>, optionally with
-# data-measure="largest" for its slowest block instead of the total.
-_SECONDS = re.compile(
-    r'<span class="dlguide-seconds" data-page="(?P<page>[^"]+)"'
-    r'(?: data-measure="(?P<measure>total|largest)")?></span>'
-)
-
-
-def fill_example_seconds(
-    html: str,
-    executor: Executor,
-    partial: bool = False,
-    earlier: dict[str, Any] | None = None,
-) -> str:
-    """Replace each example-time placeholder in `html` with the seconds this build recorded.
-
-    Args:
-        html: A page's HTML.
-        executor: The build's executor.
-        partial: Whether the build leaves pages out (`DLGUIDE_PAGES`).
-        earlier: A dirty build's earlier record, by page: used for the pages it did not
-            render again.
-
-    Raises:
-        PluginError: If a placeholder names a page that ran no examples in this build
-            (in a partial build, which leaves pages out, it reads "not built" instead).
-    """
-
-    def seconds(match: re.Match[str]) -> str:
-        page, measure = match["page"], match["measure"] or "total"
-        run = executor.pages.get(page)
-        if run is not None and run.blocks:
-            times = [block.seconds for block in run.blocks]
-        elif earlier and earlier.get(page, {}).get("blocks"):
-            times = [block["seconds"] for block in earlier[page]["blocks"]]
-        elif partial:
-            return '<span class="dlguide-seconds">not built</span>'
-        else:
-            raise PluginError(f"example time quoted for {page}, which ran no examples")
-        value = sum(times) if measure == "total" else max(times)
-        return (
-            f'<span class="dlguide-seconds" data-page="{page}" data-measure="{measure}" '
-            f'data-seconds="{value:.2f}">{value:.1f}&nbsp;s</span>'
-        )
-
-    return _SECONDS.sub(seconds, html)
 
 
 def _slug(pages: list[str]) -> str:
@@ -292,49 +240,3 @@ def _configure_partial_build(config: MkDocsConfig, folder: Path, pages: list[str
         for check in config.validation[group]:
             config.validation[group][check] = logging.DEBUG
     log.info("%s is set: building only %s", PAGES_VARIABLE, " ".join(pages))
-
-
-def _version(*distributions: str) -> str:
-    for name in distributions:
-        try:
-            return metadata.version(name)
-        except metadata.PackageNotFoundError:
-            continue
-    return "not installed"
-
-
-def _environment() -> dict[str, str | int | None]:
-    return {
-        "tensorflow": _version("tensorflow-cpu", "tensorflow"),
-        "keras": _version("keras"),
-        "python": platform.python_version(),
-        "cpus": os.cpu_count(),
-        "date": date.today().isoformat(),
-        "platform": sys.platform,
-    }
-
-
-def _stamp(run: PageRun, executor_run: str) -> str:
-    env = _environment()
-    count = len(run.blocks)
-    executed_on = max(block.executed_on for block in run.blocks)
-    when = (
-        f"when they were last executed, on {executed_on}"
-        if any(block.run != executor_run for block in run.blocks)
-        else f"when this page was built on {executed_on}"
-    )
-    return (
-        '<p class="dlguide-verified" data-examples="{count}" data-seconds="{seconds:.2f}">'
-        "Verified with TensorFlow {tf} and Keras {keras} on Python {python}: "
-        "the {count} example{plural} on this page ran in {seconds:.1f}&nbsp;s on a "
-        "{cpus}-core CPU {when}.</p>"
-    ).format(
-        count=count,
-        plural="" if count == 1 else "s",
-        seconds=run.seconds,
-        tf=env["tensorflow"],
-        keras=env["keras"],
-        python=env["python"],
-        cpus=env["cpus"],
-        when=when,
-    )
