@@ -1,16 +1,20 @@
 """Claims of docs/algorithms/gan.md, checked on what the build computed.
 
 The page trains the GAN on a ring of eight Gaussians (std 0.1, radius 2) on seeds 0, 1 and
-2 and scores 2,500 generated points before and after training. Ranges seen on seeds 0-4
-with the page's settings:
+2 and scores 2,500 generated points before and after training. GAN training amplifies
+rounding differences, so one seed's numbers depend on the CPU's kernels: seeds 0-4 ended
+with 71.7%-83.7% of points within 3 sigma on the machines that first built the page, and
+seed 0 with 54.1% on a later one (an AMD EPYC with AVX-512). The margins therefore come from `bench/gan_seeds.py`, which trains seeds 0-11 with
+three builds of TensorFlow's CPU kernels (oneDNN as the CPU allows, oneDNN held to AVX2,
+and Eigen without oneDNN). Ranges seen over those 36 runs:
 
-- before training: 2-3 modes covered, 3.6%-5.6% of points within 3 sigma, energy
-  distance 0.70-1.36;
-- after 1,000 steps: 8 modes covered on every seed, 71.7%-83.7% within 3 sigma, energy
-  distance 0.132-0.173, 0.10-0.21 times its value before training;
+- before training: 1-3 modes covered, 1.8%-5.7% of points within 3 sigma, energy
+  distance 0.70-1.43;
+- after 1,000 steps: 8 modes covered on every run, 54.1%-86.0% within 3 sigma, energy
+  distance 0.102-0.238, 0.08-0.32 times its value before training;
 - a second sample of the target: 8 modes, 98.9% within 3 sigma, energy distance 0.034;
-- epoch-mean losses: discriminator 1.46-1.70 in the first epoch, 1.14 at the lowest, and
-  1.21-1.36 in the last; generator 0.75-1.07 in every epoch (0.80-1.05 in the last).
+- epoch-mean losses: discriminator 1.38-1.70 in the first epoch, 1.13 at the lowest, and
+  1.23-1.36 in the last; generator 0.75-1.26 in every epoch (0.77-1.00 in the last).
 """
 
 from __future__ import annotations
@@ -108,25 +112,28 @@ def test_seed_0_improves_over_training(page):
     assert list(snapshots) == [0, 2, 5, 10, 20]
     scores = {epoch: page["score"](samples) for epoch, samples in snapshots.items()}
     assert scores[20][0] == 8
-    assert scores[20][1] > scores[0][1] + 0.5
-    assert scores[20][2] < scores[0][2] / 3
+    # Margins from bench/gan_seeds.py (12 seeds x 3 builds of the CPU kernels): training
+    # chaotically amplifies rounding, so seed 0 alone ends elsewhere on another CPU.
+    assert scores[20][1] > scores[0][1] + 0.4  # gain seen 0.49-0.84
+    assert scores[20][2] < scores[0][2] / 2.5  # after / before seen 0.08-0.32
     assert page["end"] == scores[20] and page["start"] == scores[0]
 
 
 def test_every_seed_covers_all_eight_modes_after_training(page):
     results = page["results"]
     assert list(results) == [0, 1, 2]
+    # "seen": over seeds 0-11, each with three builds of the CPU kernels (bench/gan_seeds.py).
     for seed, (before, after) in results.items():
-        assert after[0] == 8, seed  # seen 8 on seeds 0-4
-        assert before[0] <= 4, seed  # seen 2-3
-        assert before[1] <= 0.15, seed  # seen 3.6%-5.6%
-        assert after[1] >= 0.6, seed  # seen 71.7%-83.7%
+        assert after[0] == 8, seed  # seen 8 on all 36 runs
+        assert before[0] <= 4, seed  # seen 1-3
+        assert before[1] <= 0.15, seed  # seen 1.8%-5.7%
+        assert after[1] >= 0.45, seed  # seen 54.1%-86.0%
         assert after[1] < page["best"][1], seed  # the bridges between modes
-        assert before[2] >= 0.5, seed  # seen 0.70-1.36
-        assert after[2] <= 0.22, seed  # seen 0.132-0.173
-        assert after[2] / before[2] <= 0.35, seed  # seen 0.10-0.21
+        assert before[2] >= 0.5, seed  # seen 0.70-1.43
+        assert after[2] <= 0.3, seed  # seen 0.102-0.238
+        assert after[2] / before[2] <= 0.4, seed  # seen 0.08-0.32
         assert after[2] > page["best"][2], seed
-    assert max(page["ratios"]) <= 0.35
+    assert max(page["ratios"]) <= 0.4
 
 
 def test_coverage_agrees_with_an_independent_count(page):
@@ -142,11 +149,12 @@ def test_coverage_agrees_with_an_independent_count(page):
 def test_the_losses_hover_near_their_coin_flip_values(page):
     last_discriminator, last_generator = page["last_discriminator"], page["last_generator"]
     assert len(last_discriminator) == len(last_generator) == 3
+    # "seen": over seeds 0-11, each with three builds of the CPU kernels (bench/gan_seeds.py).
     for value in last_discriminator:
-        # seen 1.21-1.36; 2 log 2 = 1.386
+        # seen 1.23-1.36; 2 log 2 = 1.386
         assert 1.05 <= value <= 2 * math.log(2) + 0.05
     for value in last_generator:
-        assert 0.65 <= value <= 1.3  # seen 0.80-1.05; log 2 = 0.693
+        assert 0.65 <= value <= 1.3  # seen 0.77-1.00; log 2 = 0.693
 
 
 def test_neither_loss_falls_towards_zero_in_any_epoch(page):
@@ -154,7 +162,8 @@ def test_neither_loss_falls_towards_zero_in_any_epoch(page):
     assert list(curves) == ["discriminator", "generator"]
     for discriminator, generator in zip(curves["discriminator"], curves["generator"], strict=True):
         assert len(discriminator) == len(generator) == 20
-        # The figure's "start above 2 log 2": first epoch seen 1.46-1.70.
-        assert discriminator[0] > 2 * math.log(2)
-        assert min(discriminator) >= 1.0  # seen 1.14 at the lowest, over all epochs
-        assert min(generator) >= 0.6 and max(generator) <= 1.3  # seen 0.75-1.07
+        # The figure's "start near or above 2 log 2": first epoch seen 1.38-1.70, over
+        # seeds 0-11 with three builds of the CPU kernels (bench/gan_seeds.py).
+        assert discriminator[0] > 2 * math.log(2) - 0.05
+        assert min(discriminator) >= 1.0  # seen 1.13 at the lowest, over all epochs
+        assert min(generator) >= 0.6 and max(generator) <= 1.4  # seen 0.75-1.26

@@ -135,9 +135,9 @@ for value, label in ((2 * math.log(2), "2 log 2"), (math.log(2), "log 2")):
 axis.set(ylim=(0, None), xticks=range(5, EPOCHS + 1, 5))
 alt = (
     "The mean discriminator and generator loss of each of the 20 epochs, one "
-    "line per seed. The discriminator's curves start above a dashed line at "
-    "2 log 2 and settle just below it; the generator's stay a little above a "
-    "dashed line at log 2. Neither falls towards zero."
+    "line per seed. The discriminator's curves start near or above a dashed "
+    "line at 2 log 2 and settle just below it; the generator's stay a little "
+    "above a dashed line at log 2. Neither falls towards zero."
 )
 print(figure_to_svg(figure, alt=alt))
 # --8<-- [end:losses]
