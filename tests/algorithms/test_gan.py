@@ -4,9 +4,10 @@ The page trains the GAN on a ring of eight Gaussians (std 0.1, radius 2) on seed
 2 and scores 2,500 generated points before and after training. GAN training amplifies
 rounding differences, so one seed's numbers depend on the CPU's kernels: seeds 0-4 ended
 with 71.7%-83.7% of points within 3 sigma on the machines that first built the page, and
-seed 0 with 54.1% on a later one (an AMD EPYC with AVX-512). The margins therefore come from `bench/gan_seeds.py`, which trains seeds 0-11 with
-three builds of TensorFlow's CPU kernels (oneDNN as the CPU allows, oneDNN held to AVX2,
-and Eigen without oneDNN). Ranges seen over those 36 runs:
+seed 0 with 54.1% on a later one (an AMD EPYC with AVX-512). The margins therefore come
+from `bench/gan_seeds.py`, which trains seeds 0-11 with three builds of TensorFlow's CPU
+kernels (oneDNN as the CPU allows, oneDNN held to AVX2, and Eigen without oneDNN). Ranges
+seen over those 36 runs:
 
 - before training: 1-3 modes covered, 1.8%-5.7% of points within 3 sigma, energy
   distance 0.70-1.43;
