@@ -118,7 +118,7 @@ def main() -> int:
     """Run each kernel configuration in its own process and print the summary."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=12, help="seeds 0..N-1 (default 12)")
-    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         print(json.dumps(run_seeds(args.seeds)))
@@ -129,7 +129,7 @@ def main() -> int:
         env.update(TF_NUM_INTRAOP_THREADS="1", TF_NUM_INTEROP_THREADS="1")
         print(f"{name}: training seeds 0 to {args.seeds - 1} ...", file=sys.stderr, flush=True)
         done = subprocess.run(
-            [sys.executable, __file__, "--seeds", str(args.seeds), "--worker", name],
+            [sys.executable, __file__, "--seeds", str(args.seeds), "--worker"],
             env=env, capture_output=True, text=True, check=True,
         )  # fmt: skip
         runs[name] = json.loads(done.stdout.strip().splitlines()[-1])

@@ -7,7 +7,7 @@ with 71.7%-83.7% of points within 3 sigma on the machines that first built the p
 seed 0 with 54.1% on a later one (an AMD EPYC with AVX-512). The margins therefore come
 from `bench/gan_seeds.py`, which trains seeds 0-11 with three builds of TensorFlow's CPU
 kernels (oneDNN as the CPU allows, oneDNN held to AVX2, and Eigen without oneDNN). Ranges
-seen over those 36 runs:
+seen over those 36 runs, which the "seen" comments below repeat:
 
 - before training: 1-3 modes covered, 1.8%-5.7% of points within 3 sigma, energy
   distance 0.70-1.43;
@@ -113,8 +113,6 @@ def test_seed_0_improves_over_training(page):
     assert list(snapshots) == [0, 2, 5, 10, 20]
     scores = {epoch: page["score"](samples) for epoch, samples in snapshots.items()}
     assert scores[20][0] == 8
-    # Margins from bench/gan_seeds.py (12 seeds x 3 builds of the CPU kernels): training
-    # chaotically amplifies rounding, so seed 0 alone ends elsewhere on another CPU.
     assert scores[20][1] > scores[0][1] + 0.4  # gain seen 0.49-0.84
     assert scores[20][2] < scores[0][2] / 2.5  # after / before seen 0.08-0.32
     assert page["end"] == scores[20] and page["start"] == scores[0]
@@ -123,7 +121,6 @@ def test_seed_0_improves_over_training(page):
 def test_every_seed_covers_all_eight_modes_after_training(page):
     results = page["results"]
     assert list(results) == [0, 1, 2]
-    # "seen": over seeds 0-11, each with three builds of the CPU kernels (bench/gan_seeds.py).
     for seed, (before, after) in results.items():
         assert after[0] == 8, seed  # seen 8 on all 36 runs
         assert before[0] <= 4, seed  # seen 1-3
@@ -150,7 +147,6 @@ def test_coverage_agrees_with_an_independent_count(page):
 def test_the_losses_hover_near_their_coin_flip_values(page):
     last_discriminator, last_generator = page["last_discriminator"], page["last_generator"]
     assert len(last_discriminator) == len(last_generator) == 3
-    # "seen": over seeds 0-11, each with three builds of the CPU kernels (bench/gan_seeds.py).
     for value in last_discriminator:
         # seen 1.23-1.36; 2 log 2 = 1.386
         assert 1.05 <= value <= 2 * math.log(2) + 0.05
@@ -163,8 +159,7 @@ def test_neither_loss_falls_towards_zero_in_any_epoch(page):
     assert list(curves) == ["discriminator", "generator"]
     for discriminator, generator in zip(curves["discriminator"], curves["generator"], strict=True):
         assert len(discriminator) == len(generator) == 20
-        # The figure's "start near or above 2 log 2": first epoch seen 1.38-1.70, over
-        # seeds 0-11 with three builds of the CPU kernels (bench/gan_seeds.py).
+        # The figure's "start near or above 2 log 2": first epoch seen 1.38-1.70.
         assert discriminator[0] > 2 * math.log(2) - 0.05
         assert min(discriminator) >= 1.0  # seen 1.13 at the lowest, over all epochs
         assert min(generator) >= 0.6 and max(generator) <= 1.4  # seen 0.75-1.26
